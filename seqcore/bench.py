@@ -1,0 +1,61 @@
+"""``python -m seqcore bench``: each scenario's default run beside its ``seed`` preset, in one sitting.
+
+Every measurement runs ``python -m seqcore run NAME --json`` in a fresh child process, so its peak RSS is its
+own (TensorFlow included) and one run's memory cannot hide another's. Printed, never asserted: ratios within
+one sitting are what to trust on a shared, noisy machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def measure(name: str, preset: str) -> dict:
+    """One child run: its own seconds (TensorFlow import excluded), wall seconds and peak RSS."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "seqcore", "run", name, "--json", "--preset", preset],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        return {"ok": False, "wall": wall, "error": f"exit code {child.returncode}"}
+    result = json.loads(output.strip().splitlines()[-1])
+    return {"ok": True, "seconds": result["seconds"], "wall": wall, "rss_mb": usage.ru_maxrss / 1024,
+            "metrics": result["metrics"]}
+
+
+def _median(runs: list[dict], field: str) -> float:
+    return statistics.median(run[field] for run in runs)
+
+
+def run_bench(only: list[str] | None = None, with_seed: bool = True, repeat: int = 1) -> int:
+    from seqcore.scenarios import SCENARIOS
+    names = only or list(SCENARIOS)
+    presets = ("default", "seed") if with_seed else ("default",)
+    print(f"{'scenario':<16} {'preset':<8} {'run s':>7} {'wall s':>7} {'peak MB':>8}  headline metrics")
+    failures = 0
+    for name in names:
+        scenario = SCENARIOS[name]
+        seconds = {}
+        for preset in presets:
+            runs = [measure(name, preset) for _ in range(max(repeat, 1))]
+            if not all(run["ok"] for run in runs):
+                print(f"{name:<16} {preset:<8} failed: {[r.get('error') for r in runs if not r['ok']]}")
+                failures += 1
+                continue
+            seconds[preset] = _median(runs, "seconds")
+            headline = ", ".join(f"{key}={runs[-1]['metrics'].get(key, float('nan')):.4g}"
+                                 for key in scenario.headline)
+            print(f"{name:<16} {preset:<8} {seconds[preset]:>7.2f} {_median(runs, 'wall'):>7.2f} "
+                  f"{max(r['rss_mb'] for r in runs):>8.0f}  {headline}", flush=True)
+        if "seed" in seconds and "default" in seconds:
+            print(f"{name:<16} speed-up of the default over the seed's set-up: "
+                  f"{seconds['seed'] / seconds['default']:.1f}x", flush=True)
+    return 1 if failures else 0

@@ -1,0 +1,30 @@
+"""Page furniture every scenario page shares, so a visitor learns the layout once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+
+def header(scenario: Any, *, what_goes_wrong: str, symptom: str) -> None:
+    """Title, the pitfall in plain words, and the seed's symptom in numbers."""
+    st.title(scenario.title)
+    st.markdown(what_goes_wrong)
+    st.info(symptom, icon="🔎")
+
+
+def metrics_table(rows: dict[str, dict[str, float]], *, caption: str = "", number_format: str = "{:.4g}") -> None:
+    """``rows`` maps a row name (a variant) to its named numbers; shown as a compact table."""
+    frame = pd.DataFrame(rows).T
+    st.dataframe(frame.style.format(number_format, na_rep="—"), width="stretch")
+    if caption:
+        st.caption(caption)
+
+
+def why_and_fix(why: str, code: str) -> None:
+    """The explanation and the fix as a short code snippet."""
+    st.subheader("Why, and the fix")
+    st.markdown(why)
+    st.code(code, language="python")
