@@ -8,6 +8,7 @@ copied link reproduces the run. Nothing trains on opening a link — only on sub
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -52,10 +53,16 @@ def sidebar_config(scenario: Any) -> tuple[Any, bool]:
         values = {spec.name: _widget(spec, getattr(config, spec.name), f"{spec.name}-{suffix}")
                   for spec in scenario.Config.specs()}
         submitted = st.form_submit_button("Train", type="primary", width="stretch")
-    st.sidebar.caption("The parameters live in the address bar: copy it to share this exact run.")
-    if not submitted:
-        return config, False
-    chosen, warnings = scenario.Config.from_params({k: str(v) for k, v in values.items()})
-    show_warnings(warnings)
-    st.query_params.from_dict(chosen.to_params())
-    return chosen, True
+    if submitted:
+        config, warnings = scenario.Config.from_params({k: str(v) for k, v in values.items()})
+        show_warnings(warnings)
+        st.query_params.from_dict(config.to_params())
+    copy_link(config)
+    return config, submitted
+
+
+def copy_link(config: Any) -> None:
+    """The page's address with this exact configuration, in a box with a copy button."""
+    base = (st.context.url or "").split("?")[0]
+    st.sidebar.caption("Link to this exact run (the same link gives the same numbers):")
+    st.sidebar.code(f"{base}?{urlencode(config.to_params())}", language=None, wrap_lines=True)
