@@ -80,7 +80,7 @@ def open_and_wait_for_charts(browser, url, shots, name, minimum=1, press_train=F
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)
         if press_train:
             page.get_by_text("not been trained yet").wait_for(timeout=60_000)
-            page.get_by_role("button", name="Train").click()
+            page.get_by_role("button", name="Train", exact=True).click()
         page.wait_for_function(f"document.querySelectorAll('{CHART_SELECTOR}').length >= {minimum}",
                                timeout=240_000)
         page.wait_for_timeout(500)  # let late elements (an error box would be one) settle
@@ -96,8 +96,8 @@ def test_home_page_lists_every_scenario(server, browser, shots):
     page = browser.new_page()
     page.goto(server, timeout=60_000)
     page.get_by_role("heading", name="Sequence Lab").wait_for(timeout=60_000)
-    for scenario in seqcore.SCENARIOS.values():
-        assert page.get_by_text(scenario.summary).count() >= 1
+    for scenario in seqcore.SCENARIOS.values():  # each page's link, with its one-line summary
+        page.get_by_role("link").filter(has_text=scenario.summary).first.wait_for(timeout=30_000)
     page.screenshot(path=str(shots / "home.png"), full_page=True)
     assert page.locator(ERROR_SELECTOR).count() == 0
     page.close()
