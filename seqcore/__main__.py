@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -74,6 +75,10 @@ def command_pretrain(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         result = scenario.run(config)
         folder = store.save(key, result, into=BUNDLED_DIR if args.bundle else None)
+        if args.bundle:  # the bundle holds exactly one default per scenario: drop stale ones
+            for stale in BUNDLED_DIR.glob(f"{name}-*"):
+                if stale.name != key:
+                    shutil.rmtree(stale)
         print(f"{name}: {time.perf_counter() - started:.1f} s → {folder}")
     return 0
 

@@ -1,0 +1,42 @@
+"""The defaults that ship with the app: present, safe to load, and the same numbers a fresh run gives.
+
+A failure here means the code changed what the default run produces. Regenerate the bundle with
+`python -m seqcore pretrain --bundle` and commit seqcore/pretrained/.
+"""
+
+import math
+
+import pytest
+
+import seqcore
+from seqcore.store import BUNDLED_DIR, Store, entry_key
+
+REGENERATE = "stale pretrained default: run `python -m seqcore pretrain --bundle` and commit seqcore/pretrained/"
+
+
+def bundled(name):
+    scenario = seqcore.get_scenario(name)
+    key = entry_key(name, scenario.Config(), scenario.version)
+    return Store(BUNDLED_DIR / "no-cache", bundled=BUNDLED_DIR).load(key)
+
+
+@pytest.mark.parametrize("name", list(seqcore.SCENARIOS))
+def test_default_is_bundled_and_every_model_loads_in_safe_mode(name):
+    result, warnings = bundled(name)
+    assert result is not None, f"{name}: {REGENERATE}"
+    assert warnings == []
+    for variant in result.models:
+        assert result.models[variant] is not None  # StoredModels loads with safe_mode=True
+    assert len(list(BUNDLED_DIR.glob(f"{name}-*"))) == 1, f"{name}: more than one bundled default; {REGENERATE}"
+
+
+@pytest.mark.parametrize("name", list(seqcore.SCENARIOS))
+def test_a_fresh_default_run_reproduces_the_bundled_metrics(name):
+    result, _ = bundled(name)
+    assert result is not None, f"{name}: {REGENERATE}"
+    fresh = seqcore.get_scenario(name).run()
+    assert set(fresh.metrics) == set(result.metrics), f"{name}: {REGENERATE}"
+    for key, value in fresh.metrics.items():
+        stored = result.metrics[key]
+        same = (math.isnan(value) and math.isnan(stored)) or value == pytest.approx(stored, rel=1e-3, abs=1e-5)
+        assert same, f"{name}: {key} is {value} now, {stored} in the bundle; {REGENERATE}"
