@@ -98,7 +98,7 @@ def _worker_main(connection: Any, cache_root: str, recycle_after: int) -> None:
             connection.send(("done", job_id, ""))
         except Exception as error:  # reported to the page as a failed run, never as a traceback
             connection.send(("failed", job_id, f"{type(error).__name__}: {error}"))
-    connection.send(("recycle", "", ""))
+    # Quota served: exit and give back the memory TensorFlow accumulated; the parent starts a fresh worker.
 
 
 class JobManager:
@@ -211,7 +211,9 @@ class JobManager:
                 self._kill(slot)
                 self._finish(job, FAILED, f"the run took longer than {self.time_limit_s:.0f} s and was stopped")
         if slot.job is None and self._queue:
-            if slot.process is None or not slot.process.is_alive():
+            worn_out = slot.jobs_served >= self.recycle_after
+            if slot.process is None or not slot.process.is_alive() or worn_out:
+                self._kill(slot)
                 self._start_worker(slot)
             job = self._queue.pop(0)
             job.state, job.started = RUNNING, time.monotonic()
@@ -221,9 +223,6 @@ class JobManager:
     def _handle(self, slot: _Slot, message: tuple) -> None:
         kind, job_id, payload = message
         job = slot.job
-        if kind == "recycle":  # the worker served its quota and exits; a fresh one starts on demand
-            self._kill(slot)
-            return
         if job is None or job_id != job.job_id:
             return
         if kind == "progress":
@@ -242,7 +241,7 @@ class JobManager:
         slot.process, slot.connection, slot.jobs_served = process, parent, 0
 
     def _kill(self, slot: _Slot) -> None:
-        if slot.process is not None:
+        if slot.process is not None and slot.connection is not None:
             pid = slot.process.pid
             slot.process.kill()
             slot.process.join(timeout=5)

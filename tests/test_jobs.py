@@ -70,3 +70,19 @@ def test_a_run_past_the_time_limit_is_stopped(tmp_cache):
         assert status.state == FAILED and "longer than" in status.error
     finally:
         manager.shutdown()
+
+
+def test_a_worker_is_replaced_after_its_quota_and_jobs_keep_succeeding(tmp_cache):
+    manager = JobManager(tmp_cache, recycle_after=1)
+    try:
+        first = manager.submit(SCENARIO, config(seed=3), "a")
+        second = manager.submit(SCENARIO, config(seed=4), "a")
+        wait(manager, first, (RUNNING,))
+        first_pid = manager.worker_pids()
+        assert wait(manager, first, (DONE, FAILED, CANCELLED)).state == DONE
+        wait(manager, second, (RUNNING, DONE))
+        second_pid = manager.worker_pids()
+        assert wait(manager, second, (DONE, FAILED, CANCELLED)).state == DONE
+        assert first_pid and second_pid and first_pid != second_pid
+    finally:
+        manager.shutdown()
