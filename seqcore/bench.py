@@ -31,24 +31,6 @@ def measure(name: str, preset: str) -> dict:
             "metrics": result["metrics"]}
 
 
-def page_seconds(name: str) -> float:
-    """Script time of the page at its default config (pretrained, so nothing trains): an upper bound on the
-    time to its first chart, imports excluded (the page is opened once before timing)."""
-    from pathlib import Path
-    from streamlit.testing.v1 import AppTest
-    app_file = Path(__file__).resolve().parent.parent / "app.py"
-    if not app_file.exists():
-        return float("nan")
-    timings = []
-    for _ in range(3):
-        app = AppTest.from_file(str(app_file), default_timeout=60)
-        app.switch_page(f"pages/{name}.py")
-        started = time.perf_counter()
-        app.run()
-        timings.append(time.perf_counter() - started)
-    return min(timings[1:])
-
-
 def _median(runs: list[dict], field: str) -> float:
     return statistics.median(run[field] for run in runs)
 
@@ -73,6 +55,7 @@ def run_bench(only: list[str] | None = None, with_seed: bool = True, repeat: int
                                  for key in scenario.headline)
             print(f"{name:<16} {preset:<8} {seconds[preset]:>7.2f} {_median(runs, 'wall'):>7.2f} "
                   f"{max(r['rss_mb'] for r in runs):>8.0f}  {headline}", flush=True)
+        from seqcore.ui.timing import page_seconds  # streamlit stays inside seqcore/ui
         print(f"{name:<16} page at the default config (cached), script time: {page_seconds(name):.2f} s",
               flush=True)
         if "seed" in seconds and "default" in seconds:
