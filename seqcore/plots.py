@@ -25,9 +25,16 @@ def history_from_events(events: Iterable[dict]) -> dict[str, list[dict]]:
 
 
 def training_curves(history: dict[str, list[dict]], *, keys: Iterable[str] | None = None,
-                    title: str = "Training curves", log_y: bool = True) -> go.Figure:
-    """One line per (variant, logged value) against epoch. ``keys`` limits which logged values are drawn."""
+                    title: str = "Training curves", log_y: bool | None = None) -> go.Figure:
+    """One line per (variant, logged value) against epoch. ``keys`` limits which logged values are drawn.
+
+    ``log_y=None`` picks a log axis when every value is positive (losses such as soft-DTW can go negative).
+    """
     figure = go.Figure()
+    if log_y is None:
+        values = [v for logs in history.values() for entry in logs for k, v in entry.items()
+                  if (keys is None or k in set(keys)) and v is not None and math.isfinite(v)]
+        log_y = bool(values) and min(values) > 0
     dashes = ("solid", "dash", "dot", "dashdot")
     for index, (variant, logs) in enumerate(history.items()):
         names = [k for k in (logs[0] if logs else {}) if keys is None or k in set(keys)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -17,8 +18,13 @@ def header(scenario: Any, *, what_goes_wrong: str, symptom: str) -> None:
 
 def metrics_table(rows: dict[str, dict[str, float]], *, caption: str = "", number_format: str = "{:.4g}") -> None:
     """``rows`` maps a row name (a variant) to its named numbers; shown as a compact table."""
-    frame = pd.DataFrame(rows).T
-    st.dataframe(frame.style.format(number_format, na_rep="—"), width="stretch")
+    def shown(value: Any) -> str:  # formatted here: st.dataframe ignores a Styler's na_rep
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return "—" if math.isnan(value) else number_format.format(value)
+        return "—" if value is None else str(value)
+
+    frame = pd.DataFrame(rows).T.map(shown)
+    st.dataframe(frame, width="stretch")
     if caption:
         st.caption(caption)
 
