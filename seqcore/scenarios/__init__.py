@@ -36,6 +36,7 @@ class Scenario:
 
 # Each module defines SCENARIO. Order = the order of pages in the app.
 _MODULES = (
+    "seqcore.scenarios.event_timing",
     "seqcore.scenarios.counting",
 )
 
