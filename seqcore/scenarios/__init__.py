@@ -37,6 +37,7 @@ class Scenario:
 # Each module defines SCENARIO. Order = the order of pages in the app.
 _MODULES = (
     "seqcore.scenarios.event_timing",
+    "seqcore.scenarios.teacher_forcing",
     "seqcore.scenarios.counting",
 )
 
