@@ -38,6 +38,7 @@ class Scenario:
 _MODULES = (
     "seqcore.scenarios.event_timing",
     "seqcore.scenarios.teacher_forcing",
+    "seqcore.scenarios.binary_labels",
     "seqcore.scenarios.counting",
 )
 
