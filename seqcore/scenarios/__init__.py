@@ -40,6 +40,7 @@ _MODULES = (
     "seqcore.scenarios.teacher_forcing",
     "seqcore.scenarios.binary_labels",
     "seqcore.scenarios.counting",
+    "seqcore.scenarios.sine_frequency",
 )
 
 SCENARIOS: dict[str, Scenario] = {}
