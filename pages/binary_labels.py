@@ -11,7 +11,7 @@ from seqcore.plots import training_curves
 from seqcore.scenarios.binary_labels import plots
 
 scenario = get_scenario("binary_labels")
-ui.header(
+_, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "A recurrent network reads a sine wave and, at every step, says whether the **next** sample will be "
@@ -27,10 +27,6 @@ ui.header(
         "softmax cross-entropy did not. The accepted answer moved the labels to 0/1, gave the network two "
         "outputs and used one-hot targets; its loss then fell from 0.60 to 0.007 within 300 steps."),
 )
-config, submitted = ui.sidebar_config(scenario)
-result = ui.trained_result(scenario, config, submitted)
-if result is None:
-    st.stop()
 artifacts = result.artifacts
 metrics = result.metrics
 steps = artifacts["setup"]["window_length"]

@@ -12,7 +12,7 @@ from seqcore.scenarios.counting.data import parse_chunks
 from seqcore.ui.progress import model_or_none
 
 scenario = get_scenario("counting")
-ui.header(
+_, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "An LSTM reads a sequence of 0s and 1s and should say how many 1s it saw. Trained **many-to-one** — "
@@ -25,10 +25,6 @@ ui.header(
         "for a true 11, yet its error grew as soon as the length changed; the running-count model fed "
         "[1, 1, 1] and then, with its state carried, [1, 0, 1] answered 5.016."),
 )
-config, submitted = ui.sidebar_config(scenario)
-result = ui.trained_result(scenario, config, submitted)
-if result is None:
-    st.stop()
 artifacts = result.artifacts
 metrics = result.metrics
 

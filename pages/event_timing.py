@@ -10,7 +10,7 @@ from seqcore.plots import training_curves
 from seqcore.scenarios.event_timing import plots
 
 scenario = get_scenario("event_timing")
-ui.header(
+_, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "Monthly earthquake magnitudes: two 5s are followed three to five months later by an 8, and three months "
@@ -26,10 +26,6 @@ ui.header(
         "anyone who needs to know how big the next quake will be and roughly when. Sorting and argsort-based "
         "losses were tried and failed: argsort has no gradient."),
 )
-config, submitted = ui.sidebar_config(scenario)
-result = ui.trained_result(scenario, config, submitted)
-if result is None:
-    st.stop()
 artifacts = result.artifacts
 metrics = result.metrics
 variants = list(artifacts["table"])

@@ -9,7 +9,7 @@ from seqcore import get_scenario, ui
 from seqcore.scenarios.sine_frequency import plots
 
 scenario = get_scenario("sine_frequency")
-ui.header(
+config, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "Can an LSTM read the frequency of a sine wave? Asked naively — one series per whole frequency, every "
@@ -28,10 +28,6 @@ ui.header(
         "0.41 at max 30. Run as written on our machine it took 34 s and reached a training MAE of 0.134. Every "
         "error on this page is on held-out series."),
 )
-config, submitted = ui.sidebar_config(scenario)
-result = ui.trained_result(scenario, config, submitted)
-if result is None:
-    st.stop()
 artifacts = result.artifacts
 metrics = result.metrics
 

@@ -10,7 +10,7 @@ from seqcore.scenarios.teacher_forcing import plots
 from seqcore.scenarios.teacher_forcing.config import VARIANTS
 
 scenario = get_scenario("teacher_forcing")
-ui.header(
+_, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "An LSTM encoder reads a stretch of history and hands its state to an LSTM decoder that forecasts the "
@@ -26,10 +26,6 @@ ui.header(
         "model built from the same layers, scored on the same validation set, gave 0.16 and never went "
         "below 0.14 however long it trained. The user suspected the inference model."),
 )
-config, submitted = ui.sidebar_config(scenario)
-result = ui.trained_result(scenario, config, submitted)
-if result is None:
-    st.stop()
 artifacts = result.artifacts
 metrics = result.metrics
 label = plots.VARIANT_LABELS.get
