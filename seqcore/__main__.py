@@ -48,6 +48,7 @@ def command_run(args: argparse.Namespace) -> int:
         config, warnings = scenario.Config.from_params(_parse_sets(args.set))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    scenario.load_runner()  # import TensorFlow first: "seconds" is the run itself, not the import
     started = time.perf_counter()
     progress = None if args.json else (lambda e: print(f"  {e['variant']}: epoch {e['epoch']}/{e['epochs']} "
                                                        f"loss {e['logs'].get('loss', float('nan')):.4g}",

@@ -39,6 +39,7 @@ def run_bench(only: list[str] | None = None, with_seed: bool = True, repeat: int
     from seqcore.scenarios import SCENARIOS
     names = only or list(SCENARIOS)
     presets = ("default", "seed") if with_seed else ("default",)
+    print("run s: the run itself (TensorFlow already imported); wall s: the whole child process, import included")
     print(f"{'scenario':<16} {'preset':<8} {'run s':>7} {'wall s':>7} {'peak MB':>8}  headline metrics")
     failures = 0
     for name in names:

@@ -24,14 +24,17 @@ class Scenario:
     seed_preset: Callable[[], Any]  # the seed's own set-up as a Config (for the benchmark)
     headline: tuple[str, ...] = field(default=())  # metric keys the benchmark prints
 
+    def load_runner(self) -> Callable[..., Result]:
+        """Import the training code (TensorFlow with it) and return its run function."""
+        module_name, function_name = self.runner.split(":")
+        return getattr(importlib.import_module(module_name), function_name)
+
     def run(self, cfg: Any = None, progress: ProgressFn | None = None,
             cancel: CancelToken | None = None) -> Result:
         cfg = self.Config() if cfg is None else cfg
         if not isinstance(cfg, self.Config):
             raise ValueError(f"cfg: must be a {self.name} Config; received {type(cfg).__name__}")
-        module_name, function_name = self.runner.split(":")
-        run = getattr(importlib.import_module(module_name), function_name)
-        return run(cfg, progress=progress, cancel=cancel)
+        return self.load_runner()(cfg, progress=progress, cancel=cancel)
 
 
 # Each module defines SCENARIO. Order = the order of pages in the app.
