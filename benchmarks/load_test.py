@@ -70,14 +70,17 @@ async def visitor(index: int, browser, url: str, deadline: float, tally: Tally) 
                             await page.wait_for_selector("text=Training cancelled", timeout=30_000)
                             tally.cancelled += 1
                             continue
-                    while time.monotonic() < deadline + 240:
-                        if await page.get_by_text("place", exact=False).filter(has_text="queue").count():
-                            tally.queued_seen += 1
-                        if await page.locator(CHART_SELECTOR).count() >= 2:
-                            break
+                    queued = drawn = False
+                    while not drawn and time.monotonic() < deadline + 240:
+                        queued = queued or bool(await page.get_by_text("in the queue", exact=False).count())
+                        drawn = await page.locator(CHART_SELECTOR).count() >= 2
                         await page.wait_for_timeout(500)
-                    tally.completed += 1
-                    tally.latencies.append(time.monotonic() - started)
+                    tally.queued_seen += queued
+                    if drawn:
+                        tally.completed += 1
+                        tally.latencies.append(time.monotonic() - started)
+                    else:
+                        tally.errors.append(f"{name}: a submitted run never drew its charts")
             errors = page.locator(ERROR_SELECTOR)
             if await errors.count():
                 tally.errors.append(f"{name}: {(await errors.first.inner_text())[:200]}")
@@ -113,7 +116,7 @@ def main() -> None:
           f"their visitor")
     if tally.latencies:
         print(f"Train → charts: median {statistics.median(tally.latencies):.1f} s, "
-              f"max {max(tally.latencies):.1f} s; queue position seen {tally.queued_seen} times")
+              f"max {max(tally.latencies):.1f} s; {tally.queued_seen} runs waited in the queue first")
     print(f"errors seen: {len(tally.errors)}")
     for error in tally.errors[:10]:
         print(f"  {error}")
