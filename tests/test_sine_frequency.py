@@ -70,7 +70,7 @@ def test_bad_arguments_raise_value_errors_naming_them(call, name):
 
 
 def test_frames_pad_the_front():
-    from seqcore.scenarios.sine_frequency.model import frames  # imports keras; cheap after the first test
+    from seqcore.scenarios.sine_frequency.networks import frames  # imports keras; cheap after the first test
     out = frames(np.arange(1, 6, dtype=np.float32).reshape(1, 5), 2)
     assert out.tolist() == [[[0, 1], [2, 3], [4, 5]]]
 
@@ -188,7 +188,7 @@ def test_same_config_gives_the_same_metrics(tiny_run):
 
 def test_models_survive_a_safe_keras_round_trip(tiny_run, tmp_path):
     import keras
-    from seqcore.scenarios.sine_frequency.model import frames
+    from seqcore.scenarios.sine_frequency.networks import frames
     cfg, result, _ = tiny_run
     x = frames(np.random.default_rng(0).standard_normal((3, cfg.series_length)), cfg.samples_per_step)
     model = result.models["fixed_lstm"]

@@ -30,32 +30,17 @@ import tensorflow as tf
 from seqcore import metrics
 from seqcore.result import Result
 from seqcore.scenarios.sine_frequency import data, estimators
-from seqcore.scenarios.sine_frequency.config import SEED_SWEEP_TRAIN_MAE, SNR_LEVELS_DB, Config
-from seqcore.training import CancelToken, LayerSeeds, ProgressTracker
+from seqcore.scenarios.sine_frequency.config import SNR_LEVELS_DB, Config
+from seqcore.scenarios.sine_frequency.networks import (LEARNED, VARIANTS, build, inference_copy, model_inputs,
+                                                        predict)
+from seqcore.scenarios.sine_frequency.sweeps import max_frequency_sweep, snr_sweep
+from seqcore.training import CancelToken, ProgressTracker
 
-LEARNED = ("naive_lstm", "fixed_lstm", "dense")
-VARIANTS = LEARNED + ("fft",)
-FINE_SNR_DB = (-10, 0, 10, 20, 30, 40)  # where the page draws the FFT estimators and the bound
 EXAMPLES_SHOWN = 6
-HIDDEN_UNITS = 100  # the accepted answer's hidden layer; also the dense network's width
-DROPOUT = 0.1  # the accepted answer's rate
 TEST_POINTS = 20  # held-out evaluations per training run, for the training curves
 
 
 # -- data ---------------------------------------------------------------------------------------------------
-def frames(series: np.ndarray, samples_per_step: int) -> np.ndarray:
-    """(count, length) → (count, steps, samples_per_step): the LSTM reads that many samples per step.
-
-    The front is padded with zeros to a whole number of steps (a quiet start, not a change to the sine).
-    """
-    series = np.asarray(series, np.float32)
-    count, length = series.shape
-    steps = math.ceil(length / samples_per_step)
-    padded = np.zeros((count, steps * samples_per_step), np.float32)
-    padded[:, steps * samples_per_step - length:] = series
-    return padded.reshape(count, steps, samples_per_step)
-
-
 def training_sets(cfg: Config, max_frequency: int) -> dict[str, data.SineSet]:
     """The naive set (one zero-phase series per whole frequency) and the fixed set (the config's recipe)."""
     snr = cfg.snr_db if cfg.noise else None
@@ -73,71 +58,6 @@ def held_out(cfg: Config, max_frequency: int) -> data.SineSet:
     return data.held_out_set(count=cfg.held_out_series, grid=cfg.frequency_grid, max_frequency=max_frequency,
                              length=cfg.series_length, snr_db=cfg.snr_db if cfg.noise else None,
                              rng=np.random.default_rng([cfg.seed, 2, max_frequency]))
-
-
-# -- models -------------------------------------------------------------------------------------------------
-def _to_frequency(cfg: Config, max_frequency: int) -> keras.layers.Layer:
-    """A fixed layer from the head's scale to cycles per series: −1 … 1 ↦ 1 … max (or identity, unscaled)."""
-    if not cfg.scale_targets:
-        return keras.layers.Identity(name="to_frequency")
-    half = (max_frequency - data.MIN_FREQUENCY) / 2
-    return keras.layers.Rescaling(half, offset=data.MIN_FREQUENCY + half, name="to_frequency")
-
-
-def build_naive_lstm(cfg: Config) -> keras.Model:
-    """The question's network: LSTM → Dense(1, ReLU), raw frequencies out."""
-    seeds = LayerSeeds(cfg.seed)
-    series = keras.Input(shape=(cfg.lstm_steps(), cfg.samples_per_step), name="series")
-    hidden = keras.layers.LSTM(cfg.lstm_units, name="lstm", **seeds.recurrent())(series)
-    frequency = keras.layers.Dense(1, activation="relu", name="head", **seeds.dense())(hidden)
-    return keras.Model(series, frequency, name="naive_lstm")
-
-
-def build_fixed_lstm(cfg: Config, max_frequency: int) -> keras.Model:
-    """The accepted answer's network: LSTM → Dense(100, ReLU) → Dropout(0.1) → Dense(1) (→ fixed rescale)."""
-    seeds = LayerSeeds(cfg.seed + 1)
-    series = keras.Input(shape=(cfg.lstm_steps(), cfg.samples_per_step), name="series")
-    hidden = keras.layers.LSTM(cfg.lstm_units, name="lstm", **seeds.recurrent())(series)
-    hidden = keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden", **seeds.dense())(hidden)
-    hidden = keras.layers.Dropout(DROPOUT, name="dropout", **seeds.dropout())(hidden)
-    head = keras.layers.Dense(1, name="head", **seeds.dense())(hidden)
-    return keras.Model(series, _to_frequency(cfg, max_frequency)(head), name="fixed_lstm")
-
-
-def build_dense(cfg: Config, max_frequency: int) -> keras.Model:
-    """Another answer's point: no recurrence needed — two ReLU layers on the raw samples (→ fixed rescale)."""
-    seeds = LayerSeeds(cfg.seed + 2)
-    series = keras.Input(shape=(cfg.series_length,), name="series")
-    hidden = keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden_1", **seeds.dense())(series)
-    hidden = keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden_2", **seeds.dense())(hidden)
-    head = keras.layers.Dense(1, name="head", **seeds.dense())(hidden)
-    return keras.Model(series, _to_frequency(cfg, max_frequency)(head), name="dense")
-
-
-def build(cfg: Config, variant: str, max_frequency: int) -> tuple[keras.Model, str]:
-    """A learned variant's model and its loss (the question used MAE; the answers MSE)."""
-    if variant == "naive_lstm":
-        return build_naive_lstm(cfg), "mae"
-    if variant == "fixed_lstm":
-        return build_fixed_lstm(cfg, max_frequency), "mse"
-    if variant == "dense":
-        return build_dense(cfg, max_frequency), "mse"
-    raise ValueError(f"variant: must be one of {', '.join(LEARNED)}; received {variant!r}")
-
-
-def model_inputs(cfg: Config, variant: str, series: np.ndarray) -> np.ndarray:
-    return np.asarray(series, np.float32) if variant == "dense" else frames(series, cfg.samples_per_step)
-
-
-def inference_copy(model: keras.Model) -> keras.Model:
-    """The same layers and weights without the optimizer's state: a third the size on disk."""
-    copy = keras.Model.from_config(model.get_config())  # not clone_model: it copies the compiled optimizer
-    copy.set_weights(model.get_weights())
-    return copy
-
-
-def predict(model: keras.Model, inputs: np.ndarray) -> np.ndarray:
-    return np.asarray(model.predict_on_batch(inputs), float).reshape(-1)
 
 
 # -- train --------------------------------------------------------------------------------------------------
@@ -215,41 +135,6 @@ def train_all(cfg: Config, max_frequency: int, tracker: ProgressTracker, cancel:
         futures[variant] = pool.submit(train, cfg, variant, max_frequency, sets[variant], test_inputs,
                                        test.frequencies, report, cancel)
     return {"futures": futures, "test": test}
-
-
-def snr_sweep(cfg: Config, models: dict, test: data.SineSet) -> dict:
-    """RMSE of every estimator on the held-out series with fresh noise at each SNR, and the bound there."""
-    levels = sorted(set(FINE_SNR_DB) | set(SNR_LEVELS_DB))
-    out = {"levels_db": levels, "learned_levels_db": list(SNR_LEVELS_DB),
-           "rmse": {v: [] for v in VARIANTS}, "fft_plain": [], "crlb": []}
-    for level in levels:
-        noisy = test.with_noise(level, np.random.default_rng([cfg.seed, 4, level + 100]))
-        out["rmse"]["fft"].append(metrics.rmse(noisy.frequencies, estimators.estimate_frequency(noisy.series)))
-        out["fft_plain"].append(metrics.rmse(noisy.frequencies, estimators.periodogram_peak(noisy.series)))
-        out["crlb"].append(estimators.crlb_rmse(noisy.frequencies, noisy.phases, length=cfg.series_length,
-                                                snr_db=level))
-        if level in SNR_LEVELS_DB:
-            for variant in LEARNED:
-                predicted = predict(models[variant], model_inputs(cfg, variant, noisy.series))
-                out["rmse"][variant].append(metrics.rmse(noisy.frequencies, predicted))
-    return out
-
-
-def max_frequency_sweep(cfg: Config, metric_values: dict, swept: dict, swept_models: dict) -> dict:
-    """Held-out MAE of every estimator at each sweep max frequency (the main run's numbers where it is one)."""
-    sweep = {"max_frequencies": list(cfg.sweep_frequencies()), "mae": {v: [] for v in VARIANTS},
-             "seed_train_mae": [SEED_SWEEP_TRAIN_MAE[f] for f in cfg.sweep_frequencies()]}
-    for f in cfg.sweep_frequencies():
-        if f == cfg.max_frequency:
-            values = {v: metric_values[f"{v}/mae"] for v in VARIANTS}
-        else:
-            test = swept[f]["test"]
-            values = {v: metrics.mae(test.frequencies, predict(swept_models[f][v], model_inputs(cfg, v, test.series)))
-                      for v in LEARNED}
-            values["fft"] = metrics.mae(test.frequencies, estimators.estimate_frequency(test.series))
-        for variant in VARIANTS:
-            sweep["mae"][variant].append(values[variant])
-    return sweep
 
 
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
