@@ -30,20 +30,22 @@ def free_port() -> int:
 class Server:
     """The app as visitors meet it, with a fresh cache folder; samples the RSS of the server + workers."""
 
-    def __init__(self, cache_dir: str | None = None) -> None:
+    def __init__(self, cache_dir: str | None = None, log_path: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.cache_dir = cache_dir or tempfile.mkdtemp(prefix="seqcore-bench-cache-")
+        self.log_path = log_path  # the server's own output, for reading after a failure
         self.peak_rss = 0
         self._stop = threading.Event()
 
     def __enter__(self) -> "Server":
         env = {**os.environ, "SEQCORE_CACHE_DIR": self.cache_dir, "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.started = time.perf_counter()
+        self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         threading.Thread(target=self._sample, daemon=True).start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -52,7 +54,8 @@ class Server:
                     return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("streamlit did not start within 60 s")
+        self.__exit__()
+        raise RuntimeError(f"streamlit did not start within 60 s (output: {self.log_path or 'not kept'})")
 
     def _sample(self) -> None:
         root = psutil.Process(self.process.pid)
@@ -71,3 +74,5 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        if self.log_path:
+            self._log.close()

@@ -51,3 +51,11 @@ def plotly_figures(app) -> list[dict]:
     """The figure JSON of every plotly chart on the page."""
     import json
     return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def open_untrained_then_train(page: str, params: dict):
+    """Open a link to a configuration nobody has trained: it must not train by itself; then press Train."""
+    app = open_page(page, params)
+    assert "not been trained yet" in " ".join(i.value for i in app.info)  # opening a link never trains
+    assert not app.get("plotly_chart")
+    return press(app, "Train")

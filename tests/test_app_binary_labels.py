@@ -2,16 +2,13 @@
 
 import pytest
 
-from tests.conftest import open_page, plotly_figures, press
+from tests.conftest import open_page, open_untrained_then_train, plotly_figures
 from tests.test_binary_labels import TINY_BINARY_LABELS
 
 
 @pytest.fixture(scope="module")
 def trained_page():
-    app = open_page("binary_labels", TINY_BINARY_LABELS)
-    assert "not been trained yet" in " ".join(i.value for i in app.info)  # opening a link never trains
-    assert not app.get("plotly_chart")
-    return press(app, "Train")
+    return open_untrained_then_train("binary_labels", TINY_BINARY_LABELS)
 
 
 def test_train_then_every_chart_and_table_is_drawn(trained_page):

@@ -2,15 +2,12 @@
 
 import pytest
 
-from tests.conftest import TINY_COUNTING, open_page, plotly_figures, press
+from tests.conftest import TINY_COUNTING, open_page, open_untrained_then_train, plotly_figures, press
 
 
 @pytest.fixture(scope="module")
 def trained_page():
-    app = open_page("counting", TINY_COUNTING)
-    assert "not been trained yet" in " ".join(i.value for i in app.info)  # opening a link never trains
-    assert not app.get("plotly_chart")
-    return press(app, "Train")
+    return open_untrained_then_train("counting", TINY_COUNTING)
 
 
 def test_train_then_every_chart_is_drawn(trained_page):

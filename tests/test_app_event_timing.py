@@ -2,17 +2,14 @@
 
 import pytest
 
-from tests.conftest import open_page, plotly_figures, press
+from tests.conftest import open_page, open_untrained_then_train, plotly_figures, press
 
 TINY_EVENT_TIMING = {"windows": "40", "epochs": "2", "units": "4", "batch_size": "20"}
 
 
 @pytest.fixture(scope="module")
 def trained_page():
-    app = open_page("event_timing", TINY_EVENT_TIMING)
-    assert "not been trained yet" in " ".join(i.value for i in app.info)  # opening a link never trains
-    assert not app.get("plotly_chart")
-    return press(app, "Train")
+    return open_untrained_then_train("event_timing", TINY_EVENT_TIMING)
 
 
 def test_train_then_every_chart_is_drawn(trained_page):

@@ -2,16 +2,13 @@
 
 import pytest
 
-from tests.conftest import open_page, plotly_figures, press
+from tests.conftest import open_page, open_untrained_then_train, plotly_figures
 from tests.test_sine_frequency import TINY_SINE
 
 
 @pytest.fixture(scope="module")
 def trained_page():
-    app = open_page("sine_frequency", TINY_SINE)
-    assert "not been trained yet" in " ".join(i.value for i in app.info)  # opening a link never trains
-    assert not app.get("plotly_chart")
-    return press(app, "Train")
+    return open_untrained_then_train("sine_frequency", TINY_SINE)
 
 
 def test_train_then_every_chart_and_table_is_drawn(trained_page):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import open_page, plotly_figures, press
+from tests.conftest import open_page, open_untrained_then_train, plotly_figures
 
 TINY_TEACHER_FORCING = {"train_windows": "200", "epochs": "2", "batch_size": "100", "units": "8",
                         "input_length": "10", "horizon": "5"}
@@ -10,10 +10,7 @@ TINY_TEACHER_FORCING = {"train_windows": "200", "epochs": "2", "batch_size": "10
 
 @pytest.fixture(scope="module")
 def trained_page():
-    app = open_page("teacher_forcing", TINY_TEACHER_FORCING)
-    assert "not been trained yet" in " ".join(i.value for i in app.info)  # opening a link never trains
-    assert not app.get("plotly_chart")
-    return press(app, "Train")
+    return open_untrained_then_train("teacher_forcing", TINY_TEACHER_FORCING)
 
 
 def test_train_then_every_chart_is_drawn(trained_page):

@@ -5,56 +5,21 @@ show its charts with no error box; the Counting page is also trained from a link
 Train, as a visitor would. Screenshots land in a temporary folder (printed on failure).
 """
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import urlencode
 
 import pytest
 
 import seqcore
-from tests.conftest import ROOT, TINY_COUNTING
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update"]
-ERROR_SELECTOR = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-CHART_SELECTOR = ".js-plotly-plot"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from benchmarks.server import CHART_SELECTOR, CHROMIUM_FLAGS, ERROR_SELECTOR, Server
+from tests.conftest import TINY_COUNTING
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w")
-    env = {**os.environ, "SEQCORE_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true",
-                                "--browser.gatherUsageStats", "false"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not start; see {log.name}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with Server(cache_dir=str(tmp_path_factory.mktemp("cache")), log_path=log) as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")
