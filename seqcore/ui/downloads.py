@@ -24,10 +24,10 @@ def downloads(scenario: Any, result: Result, predictions_csv: str) -> None:
     with columns[2]:
         variant = st.selectbox("Model", list(result.models), key=f"model-pick-{scenario.name}",
                                label_visibility="collapsed")
-        try:
-            data = paths(variant).read_bytes()
-        except OSError:
+        path = paths(variant)
+        if not path.is_file():
             st.caption("The model file is no longer in the cache; train again to download it.")
             return
-        st.download_button(f"Model {variant} (.keras)", data=data, mime="application/octet-stream",
+        # A callable is read only when the button is pressed, not on every rerun of the page.
+        st.download_button(f"Model {variant} (.keras)", data=path.read_bytes, mime="application/octet-stream",
                            file_name=f"{scenario.name}-{variant}.keras", key=f"keras-{scenario.name}")
