@@ -9,7 +9,8 @@ Importing seqcore does not import TensorFlow; a scenario's run does.
 """
 
 from seqcore.result import Result
-from seqcore.scenarios import SCENARIOS, Scenario, get_scenario
+from seqcore.scenario import Scenario, Variant
+from seqcore.scenarios import SCENARIOS, get_scenario
 from seqcore.training import CancelToken, Cancelled
 
-__all__ = ["SCENARIOS", "Scenario", "Result", "get_scenario", "CancelToken", "Cancelled"]
+__all__ = ["SCENARIOS", "Scenario", "Variant", "Result", "get_scenario", "CancelToken", "Cancelled"]

@@ -11,7 +11,8 @@ class Result:
     """Everything one run produced.
 
     ``metrics`` is flat, keys ``"<variant>/<metric>"``; ``history`` holds per-epoch logs by variant;
-    ``artifacts`` holds the JSON-able numbers the page draws (so a cached run draws without TensorFlow);
+    ``artifacts`` is the scenario's typed record of what the page draws (``Scenario.Artifacts``, JSON-able, so a
+    cached run draws without TensorFlow);
     ``models`` maps variant → keras model (loaded lazily when the result comes from the store).
     """
 
@@ -19,7 +20,7 @@ class Result:
     config: dict[str, Any]
     metrics: dict[str, float]
     history: dict[str, list[dict[str, float]]]
-    artifacts: dict[str, Any]
+    artifacts: Any  # a seqcore.records.Record: the scenario's Artifacts
     models: Mapping[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)

@@ -23,11 +23,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Iterator
 
-import numpy as np
-
+from seqcore.records import jsonable
 from seqcore.result import Result
 
-FORMAT = 1
+FORMAT = 2  # 2: typed artifacts and notes
 CODE_VERSION = "1"  # bump when shared code (training, store format) changes results
 MANIFEST = "manifest.json"
 STALE_TEMP_SECONDS = 3600  # temp folders older than this belong to dead workers
@@ -65,18 +64,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 class StoredModels(Mapping):
@@ -137,9 +124,9 @@ class Store:
                 files[variant] = {"name": name, "sha256": _sha256(temp / name)}
             manifest = {"format": FORMAT, "key": key, "scenario": result.scenario, "config": result.config,
                         "metrics": result.metrics, "history": result.history, "artifacts": result.artifacts,
-                        "seconds": result.seconds, "files": files}
+                        "seconds": result.seconds, "notes": list(result.notes), "files": files}
             with open(temp / MANIFEST, "w") as handle:
-                json.dump(_jsonable(manifest), handle)
+                json.dump(jsonable(manifest), handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             final = root / key
@@ -195,10 +182,12 @@ class Store:
                 if _sha256(path) != info["sha256"]:
                     raise StoreError(f"model file for '{variant}' does not match its checksum")
                 files[variant] = info["name"]
+            from seqcore.scenarios import get_scenario  # the scenario's typed artifacts record
+            artifacts = get_scenario(manifest["scenario"]).Artifacts.from_json(manifest["artifacts"])
             return Result(scenario=manifest["scenario"], config=manifest["config"],
                           metrics=manifest["metrics"], history=manifest["history"],
-                          artifacts=manifest["artifacts"], models=StoredModels(folder, files),
-                          seconds=manifest.get("seconds", 0.0))
+                          artifacts=artifacts, models=StoredModels(folder, files),
+                          seconds=manifest.get("seconds", 0.0), notes=list(manifest["notes"]))
         except StoreError:
             raise
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:

@@ -1,31 +1,58 @@
-"""A small trainer that knows nothing of models: seeding, per-epoch progress, cancellation.
+"""THE trainer: seeded batching, one event shape, cancel and time limit — and nothing about models.
+
+Every scenario trains through :func:`train`. It takes one of two kinds of step:
+
+* :class:`KerasStep` — a compiled ``keras.Model``: one ``model.fit`` over all epochs on a ``tf.data`` pipeline of
+  our own seeded batch orders (keras' shuffle is seeded per thread, so we draw the orders ourselves);
+* any callable ``step(inputs, targets) -> {name: scalar tensor}`` — a custom step (a ``tf.function``) for
+  training that ``fit`` cannot express: teacher forcing's feedback, several models updated in one step.
+
+Both visit the same batches in the same order (:func:`epoch_order`), keep the last partial batch, and after
+each epoch do the same things in the same order: add ``evaluate()``'s numbers to the logs, take a ``snapshot()``
+of predictions for the live chart, report one progress event, then check cancel and the time limit.
 
 Determinism is explicit. Keras' global seed is per thread and breaks when two runs share a process, so every
-layer gets its own seeded initializer from :class:`LayerSeeds`, and the batch order comes from our own NumPy
-generator. Same config and seed → same weights → same metrics, also with two runs at once in threads.
+layer gets its own seeded initializer from :class:`LayerSeeds`, and the batch order comes from
+``default_rng([seed, BATCH_ORDER_STREAM, *stream])``. Same config and seed → same weights → same metrics, also
+with two runs at once in threads.
+
+The progress event (one shape for every scenario)::
+
+    {"variant": str, "epoch": int (1-based), "epochs": int, "logs": {name: float},
+     "fraction": float (whole run, 0..1), "elapsed": float (s), "snapshot": dict | None}
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 ProgressFn = Callable[[dict], None]
+BATCH_ORDER_STREAM = 101  # the one seed convention for batch orders: default_rng([seed, 101, *stream])
+SNAPSHOT_INTERVAL_S = 0.5  # live predictions at most about twice a second (the last epoch always)
+MAX_REPLAY_SNAPSHOTS = 30  # kept in a result for the epoch slider, thinned evenly
 
 
 class Cancelled(Exception):
     """Raised inside a run when its cancel token is set; nothing of the run is kept."""
 
 
-class CancelToken:
-    """Set from any thread; checked by the trainer between epochs."""
+class TimeLimitExceeded(Exception):
+    """Raised inside a run that trained past its time limit."""
 
-    def __init__(self) -> None:
+
+class CancelToken:
+    """Set from any thread; checked by the trainer between steps. Optionally also a deadline."""
+
+    def __init__(self, time_limit_s: float | None = None) -> None:
         self._event = threading.Event()
+        self._deadline = time.monotonic() + time_limit_s if time_limit_s else None
+        self._time_limit_s = time_limit_s
 
     def cancel(self) -> None:
         self._event.set()
@@ -37,6 +64,8 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
             raise Cancelled("the run was cancelled")
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise TimeLimitExceeded(f"the run took longer than {self._time_limit_s:.0f} s")
 
 
 class LayerSeeds:
@@ -62,59 +91,225 @@ class LayerSeeds:
         return {"seed": self._seed()}
 
 
+def cosine_schedule(learning_rate: float, total_steps: int, floor: float = 0.05) -> Any:
+    """The one learning-rate schedule: cosine decay from ``learning_rate`` to ``floor`` × it at the last step."""
+    import keras
+    return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(int(total_steps), 1), alpha=floor)
+
+
+def steps_per_epoch(count: int, batch_size: int) -> int:
+    """Batches in one epoch; the last, partial batch counts (it is trained on)."""
+    return math.ceil(count / batch_size)
+
+
+def epoch_order(seed: int, epochs: int, count: int, stream: Sequence[int] = ()) -> np.ndarray:
+    """Every epoch's permutation of ``count`` rows, shape (epochs, count), from the one seed convention."""
+    rng = np.random.default_rng([int(seed), BATCH_ORDER_STREAM, *[int(s) for s in stream]])
+    return np.stack([rng.permutation(count) for _ in range(epochs)])
+
+
+def take(structure: Any, rows: np.ndarray) -> Any:
+    """``structure`` (an array, or a list/tuple/dict of arrays) restricted to ``rows``."""
+    if isinstance(structure, Mapping):
+        return {key: take(value, rows) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(take(value, rows) for value in structure)
+    return structure[rows]
+
+
+def _row_count(structure: Any) -> int:
+    if isinstance(structure, Mapping):
+        return _row_count(next(iter(structure.values())))
+    if isinstance(structure, (list, tuple)):
+        return _row_count(structure[0])
+    return len(structure)
+
+
 @dataclass
 class ProgressTracker:
-    """Turns per-variant epochs into one overall fraction for a run that trains several variants."""
+    """One run's progress: turns per-variant epochs into one overall fraction and one event shape, and keeps
+    an evenly thinned set of live snapshots for the result's replay. Thread-safe (variants may train in
+    threads)."""
 
     progress: ProgressFn | None
     variants: list[str]
     started: float = field(default_factory=time.perf_counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # variants may train in threads
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self._done = {variant: 0.0 for variant in self.variants}
+        self._last_snapshot = {variant: -math.inf for variant in self.variants}
+        self.snapshots: dict[str, list[dict]] = {variant: [] for variant in self.variants}
 
-    def report(self, variant: str, epoch: int, epochs: int, logs: dict[str, float]) -> None:
-        if self.progress is None:
-            return
-        self._done[variant] = epoch / max(epochs, 1)  # works whether variants run in turn or side by side
-        fraction = sum(self._done.values()) / max(len(self._done), 1)
-        event = {"variant": variant, "epoch": epoch, "epochs": epochs,
-                       "logs": {k: float(v) for k, v in logs.items()},
-                       "fraction": min(fraction, 1.0), "elapsed": time.perf_counter() - self.started}
+    def wants_snapshot(self, variant: str, epoch: int, epochs: int) -> bool:
+        """Live predictions are taken at most every SNAPSHOT_INTERVAL_S, and always at the first and last epoch."""
+        if epoch in (1, epochs):
+            return True
         with self._lock:
-            self.progress(event)
+            return time.perf_counter() - self._last_snapshot.get(variant, -math.inf) >= SNAPSHOT_INTERVAL_S
+
+    def report(self, variant: str, epoch: int, epochs: int, logs: Mapping[str, float],
+               snapshot: dict | None = None) -> None:
+        with self._lock:  # the fraction reads every variant's progress: compute it under the lock
+            self._done[variant] = epoch / max(epochs, 1)  # whether variants run in turn or side by side
+            fraction = min(sum(self._done.values()) / max(len(self._done), 1), 1.0)
+            event = {"variant": variant, "epoch": int(epoch), "epochs": int(epochs),
+                     "logs": {name: float(value) for name, value in logs.items()},
+                     "fraction": fraction, "elapsed": time.perf_counter() - self.started, "snapshot": snapshot}
+            if snapshot is not None:
+                self._last_snapshot[variant] = time.perf_counter()
+                self.snapshots.setdefault(variant, []).append({"epoch": int(epoch), **snapshot})
+            if self.progress is not None:
+                self.progress(event)
+
+    def replay(self, limit: int = MAX_REPLAY_SNAPSHOTS) -> dict[str, list[dict]]:
+        """The kept snapshots by variant, at most ``limit`` each, thinned evenly (first and last kept)."""
+        with self._lock:
+            return {variant: thin(kept, limit) for variant, kept in self.snapshots.items()}
 
 
-def fit(model: Any, x: Any, y: Any, *, epochs: int, batch_size: int, seed: int,
-        on_epoch: Callable[[int, dict[str, float]], None] | None = None,
-        evaluate: Callable[[], dict[str, float]] | None = None,
-        validation_data: tuple[Any, Any] | None = None,
-        cancel: CancelToken | None = None) -> list[dict[str, float]]:
-    """Train ``model`` epoch by epoch with a seeded batch order.
+def thin(items: Sequence[Any], limit: int) -> list[Any]:
+    """At most ``limit`` items, evenly spread, always keeping the first and the last."""
+    if limit < 1:
+        raise ValueError(f"limit: must be at least 1; received {limit}")
+    if len(items) <= limit:
+        return list(items)
+    if limit == 1:
+        return [items[-1]]
+    picks = np.unique(np.round(np.linspace(0, len(items) - 1, limit)).astype(int))
+    return [items[i] for i in picks]
 
-    ``validation_data`` is scored by keras each epoch (``val_*`` logs); ``evaluate`` adds extra per-epoch numbers (validation scores) to the logs; ``on_epoch(epoch, logs)`` is
-    called after each epoch (1-based). Returns the per-epoch logs. Raises :class:`Cancelled` when ``cancel``
-    is set between epochs.
+
+class KerasStep:
+    """A compiled ``keras.Model`` as a training step: trained by one ``fit`` over all epochs."""
+
+    def __init__(self, model: Any) -> None:
+        if getattr(model, "optimizer", None) is None:
+            raise ValueError(f"model: must be compiled before training; received an uncompiled {model.name!r}")
+        self.model = model
+
+
+@dataclass
+class _EpochEnd:
+    """What happens after every epoch, the same for both kinds of step."""
+
+    variants: tuple[str, ...]
+    epochs: int
+    tracker: ProgressTracker | None
+    evaluate: Callable[[], Mapping[str, float]] | None
+    snapshot: Callable[[], Any] | None
+    cancel: Any
+    history: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+
+    def __call__(self, epoch: int, logs: Mapping[str, float]) -> None:
+        logs = {name: float(value) for name, value in logs.items()}
+        if self.evaluate is not None:
+            logs.update({name: float(value) for name, value in self.evaluate().items()})
+        by_variant = _split_logs(logs, self.variants)
+        snapshots = None
+        if self.snapshot is not None and self.tracker is not None and \
+                self.tracker.wants_snapshot(self.variants[0], epoch, self.epochs):
+            snapshots = _split_snapshot(self.snapshot(), self.variants)
+        for variant in self.variants:
+            self.history.setdefault(variant, []).append(by_variant[variant])
+            if self.tracker is not None:
+                self.tracker.report(variant, epoch, self.epochs, by_variant[variant],
+                                    snapshots.get(variant) if snapshots else None)
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+
+
+def _split_logs(logs: Mapping[str, float], variants: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """One variant: its logs as they are. Several (one step trains them together): keys "<variant>/<name>"."""
+    if len(variants) == 1:
+        return {variants[0]: dict(logs)}
+    out: dict[str, dict[str, float]] = {variant: {} for variant in variants}
+    for key, value in logs.items():
+        variant, _, name = key.partition("/")
+        if variant not in out or not name:
+            raise ValueError(f"logs: a step that trains {', '.join(variants)} must name each value "
+                             f"'<variant>/<name>'; received {key!r}")
+        out[variant][name] = value
+    return out
+
+
+def _split_snapshot(snapshot: Any, variants: tuple[str, ...]) -> dict[str, dict]:
+    """One variant: the snapshot is its own. Several: ``snapshot()`` returns one dict per variant."""
+    return {variants[0]: snapshot} if len(variants) == 1 else {v: snapshot[v] for v in variants}
+
+
+def train(step: KerasStep | Callable[[Any, Any], Mapping[str, Any]], inputs: Any, targets: Any, *,
+          variants: str | Sequence[str], epochs: int, batch_size: int, seed: int, stream: Sequence[int] = (),
+          tracker: ProgressTracker | None = None, cancel: Any = None,
+          evaluate: Callable[[], Mapping[str, float]] | None = None,
+          snapshot: Callable[[], Any] | None = None,
+          epoch_data: Callable[[int], tuple[Any, Any]] | None = None) -> dict[str, list[dict[str, float]]]:
+    """Train for ``epochs`` passes over ``(inputs, targets)`` in seeded batches; returns per-variant epoch logs.
+
+    ``inputs``/``targets`` are arrays or lists/tuples/dicts of arrays with the same number of rows. A custom
+    step may get fresh data every epoch from ``epoch_data(epoch)`` (then ``inputs``/``targets`` give the row
+    count only). ``variants`` names what this step trains: one name, or several when one step trains several
+    models (its logs are then keyed ``"<variant>/<name>"`` and ``snapshot()`` returns one dict per variant).
+    ``evaluate()`` adds held-out numbers to each epoch's logs; ``snapshot()`` returns a small JSON-able dict of
+    predictions on the shown samples for the live chart. ``stream`` separates batch orders of runs that share
+    a seed but must not share an order. Raises :class:`Cancelled` (or :class:`TimeLimitExceeded`) from
+    ``cancel`` between steps.
     """
     if epochs < 1:
         raise ValueError(f"epochs: must be at least 1; received {epochs}")
     if batch_size < 1:
         raise ValueError(f"batch_size: must be at least 1; received {batch_size}")
-    order_rng = np.random.default_rng(seed)
-    count = len(x[0]) if isinstance(x, (list, tuple)) else len(x)
-    history: list[dict[str, float]] = []
-    for epoch in range(1, epochs + 1):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        order = order_rng.permutation(count)
-        inputs = [part[order] for part in x] if isinstance(x, (list, tuple)) else x[order]
-        fitted = model.fit(inputs, y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0,
-                           validation_data=validation_data)
-        logs = {name: float(values[-1]) for name, values in fitted.history.items()}
-        if evaluate is not None:
-            logs.update(evaluate())
-        history.append(logs)
-        if on_epoch is not None:
-            on_epoch(epoch, logs)
-    return history
+    variants = (variants,) if isinstance(variants, str) else tuple(variants)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    count = _row_count(inputs)
+    orders = epoch_order(seed, epochs, count, stream)
+    end = _EpochEnd(variants, epochs, tracker, evaluate, snapshot, cancel)
+    if isinstance(step, KerasStep):
+        if epoch_data is not None:
+            raise ValueError("epoch_data: only a custom step can take fresh data every epoch; received a KerasStep")
+        _fit_compiled(step.model, inputs, targets, orders, batch_size, end, cancel)
+    else:
+        _fit_custom(step, inputs, targets, orders, batch_size, end, cancel, epoch_data)
+    return end.history
+
+
+def _fit_compiled(model: Any, inputs: Any, targets: Any, orders: np.ndarray, batch_size: int,
+                  end: _EpochEnd, cancel: Any) -> None:
+    import keras
+    import tensorflow as tf
+
+    class EpochCallback(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):  # between steps (or between executions of several)
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+
+        def on_epoch_end(self, epoch, logs=None):
+            end(epoch + 1, {k: v for k, v in (logs or {}).items()})
+
+    inputs_tensor = tf.nest.map_structure(tf.constant, inputs)
+    targets_tensor = tf.nest.map_structure(tf.constant, targets)
+    batches = tf.data.Dataset.from_tensor_slices(orders).flat_map(
+        lambda order: tf.data.Dataset.from_tensor_slices(
+            (tf.nest.map_structure(lambda t: tf.gather(t, order), inputs_tensor),
+             tf.nest.map_structure(lambda t: tf.gather(t, order), targets_tensor))).batch(batch_size))
+    model.fit(batches, epochs=len(orders), steps_per_epoch=steps_per_epoch(orders.shape[1], batch_size),
+              shuffle=False, verbose=0, callbacks=[EpochCallback()])
+
+
+def _fit_custom(step: Callable[[Any, Any], Mapping[str, Any]], inputs: Any, targets: Any, orders: np.ndarray,
+                batch_size: int, end: _EpochEnd, cancel: Any,
+                epoch_data: Callable[[int], tuple[Any, Any]] | None) -> None:
+    for epoch, order in enumerate(orders, start=1):
+        if epoch_data is not None:
+            inputs, targets = epoch_data(epoch)
+        results = []
+        for begin in range(0, len(order), batch_size):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            rows = order[begin:begin + batch_size]
+            results.append((len(rows), step(take(inputs, rows), take(targets, rows))))
+        # Read values back once per epoch (no device sync per step); the mean is weighted by batch size.
+        total = sum(size for size, _ in results)
+        logs = {name: sum(size * float(values[name]) for size, values in results) / total for name in results[0][1]}
+        end(epoch, logs)

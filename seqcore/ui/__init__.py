@@ -1,12 +1,12 @@
-"""The only Streamlit-aware code: config form ⇄ URL, training progress, downloads, page furniture.
+"""The only Streamlit-aware code: config form ⇄ URL, training progress, charts, downloads, page furniture.
 
-A page is ``scenario_page`` (explanation, sidebar form ⇄ URL, the run) → drawing → ``downloads``; see
-pages/counting.py.
+A page is ``scenario_page`` (explanation, sidebar form ⇄ URL, the run) → drawing (``chart``, ``sample_picker``,
+``replay_chart``) → ``downloads``; see pages/counting.py.
 """
 
+from seqcore.ui.charts import chart, replay_chart, sample_picker
 from seqcore.ui.downloads import downloads
-from seqcore.ui.form import sidebar_config
 from seqcore.ui.page import header, metrics_table, scenario_page, why_and_fix
-from seqcore.ui.progress import trained_result
 
-__all__ = ["scenario_page", "header", "sidebar_config", "trained_result", "metrics_table", "why_and_fix", "downloads"]
+__all__ = ["scenario_page", "header", "metrics_table", "why_and_fix", "downloads", "chart", "sample_picker",
+           "replay_chart"]

@@ -1,7 +1,9 @@
-"""Download buttons: predictions as CSV, each model as ``.keras``, the configuration as JSON."""
+"""Download buttons: predictions as CSV (rows from the scenario), each model as ``.keras``, the configuration."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -9,25 +11,34 @@ import streamlit as st
 
 from seqcore.result import Result
 
+CSV_DIGITS = 4  # what the data means: no float32 noise such as 0.26669999957084656
 
-def downloads(scenario: Any, result: Result, predictions_csv: str) -> None:
+
+def predictions_csv(scenario: Any, result: Result) -> str:
+    header, rows = scenario.predictions_table(result)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([round(value, CSV_DIGITS) if isinstance(value, float) else value for value in row])
+    return buffer.getvalue()
+
+
+def downloads(scenario: Any, result: Result) -> None:
     st.subheader("Downloads")
     columns = st.columns(3)
-    columns[0].download_button("Predictions (CSV)", data=predictions_csv, mime="text/csv",
+    columns[0].download_button("Predictions (CSV)", data=predictions_csv(scenario, result), mime="text/csv",
                                file_name=f"{scenario.name}-predictions.csv", key=f"csv-{scenario.name}")
     columns[1].download_button("Configuration (JSON)", data=json.dumps(result.config, indent=2),
                                mime="application/json", file_name=f"{scenario.name}-config.json",
                                key=f"json-{scenario.name}")
-    paths = getattr(result.models, "path", None)
-    if paths is None:
+    model_bytes = getattr(result.models, "verified_bytes", None)
+    if model_bytes is None or not len(result.models):
         return
     with columns[2]:
         variant = st.selectbox("Model", list(result.models), key=f"model-pick-{scenario.name}",
-                               label_visibility="collapsed")
-        path = paths(variant)
-        if not path.is_file():
-            st.caption("The model file is no longer in the cache; train again to download it.")
-            return
-        # A callable is read only when the button is pressed, not on every rerun of the page.
-        st.download_button(f"Model {variant} (.keras)", data=path.read_bytes, mime="application/octet-stream",
+                               format_func=scenario.variant_name, label_visibility="collapsed")
+        # A callable is read only when the button is pressed; it checks the file's checksum before serving.
+        st.download_button(f"Model: {scenario.variant_name(variant)} (.keras)",
+                           data=lambda: model_bytes(variant), mime="application/octet-stream",
                            file_name=f"{scenario.name}-{variant}.keras", key=f"keras-{scenario.name}")
