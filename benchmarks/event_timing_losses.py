@@ -28,29 +28,44 @@ def median_ms(function, repeats: int = 30) -> float:
 
 def loss_and_gradient() -> None:
     import tensorflow as tf
+
     from seqcore import losses
+
     rng = np.random.default_rng(0)
     truth = tf.constant(rng.normal(size=(100, 20, 1)).astype(np.float32))
     predicted = tf.Variable(rng.normal(size=(100, 20, 1)).astype(np.float32))
-    for name, loss in [("soft-DTW", lambda: losses.soft_dtw(truth, predicted, 0.1)),
-                       ("DILATE", lambda: losses.dilate(truth, predicted, 0.6, 0.1)[0]),
-                       ("MSE", lambda: tf.reduce_mean(tf.square(truth - predicted), axis=[1, 2]))]:
+    for name, loss in [
+        ("soft-DTW", lambda: losses.soft_dtw(truth, predicted, 0.1)),
+        ("DILATE", lambda: losses.dilate(truth, predicted, 0.6, 0.1)[0]),
+        ("MSE", lambda: tf.reduce_mean(tf.square(truth - predicted), axis=[1, 2])),
+    ]:
+
         @tf.function
         def step(loss=loss):
             with tf.GradientTape() as tape:
                 value = tf.reduce_mean(loss())
             return value, tape.gradient(value, predicted)
 
-        print(f"{name:9s} loss + gradient, batch 100 × 20 steps: {median_ms(lambda: [t.numpy() for t in step()]):6.2f} ms")
+        print(
+            f"{name:9s} loss + gradient, batch 100 × 20 steps: {median_ms(lambda: [t.numpy() for t in step()]):6.2f} ms"
+        )
 
 
 def epochs() -> None:
     import keras
+
     from seqcore.scenarios.event_timing import data, model
     from seqcore.scenarios.event_timing.config import Config
+
     config = Config(dataset="dilate_synthetic")
-    dataset = data.load(config.dataset, steps=config.steps, train_windows=config.train_windows,
-                        test_windows=config.test_windows, noise=config.noise, seed=config.seed)
+    dataset = data.load(
+        config.dataset,
+        steps=config.steps,
+        train_windows=config.train_windows,
+        test_windows=config.test_windows,
+        noise=config.noise,
+        seed=config.seed,
+    )
     x, y = dataset.train_features.astype(np.float32), dataset.train_labels.astype(np.float32)
     batches = model.batch_order(len(x), config.batch_size, 1, 0)[0]
     seconds = {}
@@ -69,13 +84,17 @@ def epochs() -> None:
 
 def runs() -> None:
     import seqcore
+
     scenario = seqcore.get_scenario("event_timing")
     for params in ({}, {"dataset": "dilate_synthetic"}):
         config, _ = scenario.Config.from_params(params)
         started = time.perf_counter()
         result = scenario.run(config)
-        shown = {k: round(v, 3) for k, v in result.metrics.items()
-                 if k.split("/")[1] in ("dtw", "tdi", "peak_height_error", "peak_hit_rate")}
+        shown = {
+            k: round(v, 3)
+            for k, v in result.metrics.items()
+            if k.split("/")[1] in ("dtw", "tdi", "peak_height_error", "peak_hit_rate")
+        }
         print(f"run {params or 'default'}: {time.perf_counter() - started:.1f} s  {shown}")
 
 
@@ -84,6 +103,7 @@ def main() -> None:
     parser.add_argument("--skip-runs", action="store_true", help="only the loss and epoch timings")
     args = parser.parse_args()
     import tensorflow  # noqa: F401  (imported before timing starts)
+
     loss_and_gradient()
     epochs()
     if not args.skip_runs:

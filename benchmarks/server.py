@@ -15,8 +15,13 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 ERROR_SELECTOR = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 CHART_SELECTOR = ".js-plotly-plot"
 
@@ -38,14 +43,31 @@ class Server:
         self.peak_rss = 0
         self._stop = threading.Event()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         env = {**os.environ, "SEQCORE_CACHE_DIR": self.cache_dir, "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.started = time.perf_counter()
         self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         threading.Thread(target=self._sample, daemon=True).start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

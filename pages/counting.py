@@ -1,15 +1,20 @@
 """Counting page: explain → controls → one seqcore call → draw."""
 
-import csv
-import io
-
 import streamlit as st
 
 from seqcore import get_scenario, ui
 from seqcore.plots import training_curves
+from seqcore.scenarios import counting
 from seqcore.scenarios.counting import plots
-from seqcore.scenarios.counting.data import parse_chunks
-from seqcore.ui.progress import model_or_none
+
+STREAM_TEXT, STREAM_FED = "counting-stream-text", "counting-stream-fed"  # session keys of the streaming box
+
+
+def feed(run_config: dict) -> None:
+    """Feed's callback (runs before the script, so no rerun can lose the press): remember what was fed."""
+    chunks, problem = counting.parse_chunks(st.session_state.get(STREAM_TEXT, ""))
+    st.session_state[STREAM_FED] = {"config": run_config, "chunks": chunks, "problem": problem}
+
 
 scenario = get_scenario("counting")
 _, result = ui.scenario_page(
@@ -19,58 +24,110 @@ _, result = ui.scenario_page(
         "only the final total of length-20 sequences is ever scored — it is right at length 20 and wrong at "
         "every other length, because nothing asked it for the count part-way through. Trained "
         "**many-to-many** on the running count, the same network is right at every length it has seen, and "
-        "its state becomes a count you can carry from one chunk of input to the next."),
+        "its state becomes a count you can carry from one chunk of input to the next."
+    ),
     symptom=(
         "In the original report: trained at length 20 for 100 epochs, the many-to-one model answered 11.001 "
         "for a true 11, yet its error grew as soon as the length changed; the running-count model fed "
-        "[1, 1, 1] and then, with its state carried, [1, 0, 1] answered 5.016."),
+        "[1, 1, 1] and then, with its state carried, [1, 0, 1] answered 5.016."
+    ),
 )
 artifacts = result.artifacts
 metrics = result.metrics
+pitfall, fix = counting.VARIANTS
+short = counting.HEADLINE_LENGTH
 
-st.subheader("Error against sequence length")
-st.plotly_chart(plots.error_vs_length(artifacts), width="stretch")
-lengths = (1, 5, 10, 20, 30, 40)
-ui.metrics_table(
-    {plots.LABELS[v]: {f"MSE at length {n}": metrics[f"{v}/mse_len_{n}"] for n in lengths}
-     for v in ("many_to_one", "many_to_many")},
-    caption=(f"Held-out sequences. Improvement at length 5: "
-             f"{metrics['many_to_one/mse_len_5'] / max(metrics['many_to_many/mse_len_5'], 1e-12):,.0f}× lower "
-             "error for many-to-many. Beyond the training length both fail: neither ever saw a count that high."))
+# The headline, on the first screen: the error at a length shorter than the one trained on.
+columns = st.columns(3)
+columns[0].metric(
+    f"Error at length {short}: {pitfall.name}",
+    f"{metrics[f'{pitfall.key}/mse_len_{short}']:.3g}",
+    help="Mean squared error of the count on held-out sequences of that length.",
+)
+columns[1].metric(f"Error at length {short}: {fix.name}", f"{metrics[f'{fix.key}/mse_len_{short}']:.2g}")
+ratio = metrics[f"{pitfall.key}/mse_len_{short}"] / max(metrics[f"{fix.key}/mse_len_{short}"], 1e-12)
+columns[2].metric(
+    f"Improvement at length {short}",
+    f"{ratio:,.0f}× lower",
+    help=f"The {pitfall.name} model's error over the {fix.name} model's.",
+)
 
 st.subheader("One sequence, step by step")
-index = st.slider("Sample sequence", 1, len(artifacts["samples"]["bits"]), 1, key="counting-sample") - 1
-st.plotly_chart(plots.sample_steps(artifacts, index), width="stretch")
-st.caption("The many-to-one line is what that model would answer if the sequence ended at each step.")
-variant = st.radio("Hidden state of", ["many_to_many", "many_to_one"], horizontal=True,
-                   format_func=plots.LABELS.get, key="counting-hidden-variant")
-st.plotly_chart(plots.hidden_heatmap(artifacts, index, variant), width="stretch")
+count = len(artifacts.samples.bits)
+index = ui.sample_picker(scenario, count, label="Held-out sequence")
+ui.replay_chart(scenario, result, sample=index)
+st.caption(
+    f"The {pitfall.name} line is what that model would answer if the sequence ended at each step: it is "
+    f"scored only at step {artifacts.train_length}."
+)
+
+st.subheader("Error against sequence length")
+ui.chart(plots.error_vs_length(artifacts, scenario.variants))
+ui.metrics_table(
+    {
+        f"length {n}": {v.name: metrics[f"{v.key}/mse_len_{n}"] for v in scenario.variants}
+        for n in counting.REPORTED_LENGTHS
+    },
+    caption=(
+        "MSE of the count on held-out sequences of each length, for each way of training. Beyond the training "
+        "length both fail: neither ever saw a count that high."
+    ),
+)
+
+st.subheader("Inside the LSTM")
+variant = st.radio(
+    "Hidden state of",
+    [fix.key, pitfall.key],
+    horizontal=True,
+    format_func=scenario.variant_name,
+    key="counting-hidden-variant",
+)
+ui.chart(plots.hidden_heatmap(artifacts, index, scenario.variant(variant)))
 
 st.subheader("Streaming: carry the state across chunks")
-st.markdown("Feed the many-to-many model a sequence in pieces. With its (h, c) state carried from chunk to "
-            "chunk it keeps counting; restarted from zero it forgets what it saw. "
-            f"Largest difference between chunked and whole-sequence counts on random cuts: "
-            f"**{metrics['stream/max_abs_diff']:.2g}**.")
+st.markdown(
+    f"Feed the {fix.name} model a sequence in pieces. With its (h, c) state carried from chunk to chunk it "
+    "keeps counting; restarted from zero it forgets what it saw. Largest difference between chunked and "
+    f"whole-sequence counts on random cuts: **{metrics['stream/max_abs_diff']:.2g}**."
+)
 with st.form("counting-stream"):
-    typed = st.text_input("Chunks of bits, separated by spaces", value="111 101", max_chars=80)
-    fed = st.form_submit_button("Feed the chunks")
-chunks, carried, restarted = (artifacts["seed_stream"]["chunks"], artifacts["seed_stream"]["carried"],
-                              artifacts["seed_stream"]["restarted"])
-if fed:
-    parsed, problem = parse_chunks(typed)
-    model = model_or_none(result, "many_to_many") if not problem else None
-    if problem:
-        st.warning(problem, icon="⚠️")
-    elif model is not None:
+    st.text_input(
+        f"Chunks of bits, separated by spaces (at most {counting.MAX_STREAM_BITS} bits in "
+        f"{counting.MAX_STREAM_CHUNKS} chunks)",
+        value="111 101",
+        max_chars=counting.STREAM_INPUT_CHARS,
+        key=STREAM_TEXT,
+    )
+    st.form_submit_button("Feed the chunks", on_click=feed, args=(result.config,))
+fed = st.session_state.get(STREAM_FED)
+if fed is not None and fed["config"] != result.config:
+    fed = None  # fed to another run: this run starts from the seed's example
+if fed is not None and not fed["problem"] and "carried" not in fed:
+    from seqcore.ui.progress import model_or_none
+
+    model = model_or_none(result, fix.key)
+    if model is None:
+        fed = None
+    else:
         from seqcore.scenarios.counting.model import count_stream  # TensorFlow only when asked for
-        chunks = parsed
-        carried = count_stream(model, chunks)
-        restarted = count_stream(model, chunks, carry_state=False)
-st.plotly_chart(plots.stream_counts(chunks, carried, restarted), width="stretch")
+
+        fed.update(
+            carried=count_stream(model, fed["chunks"]), restarted=count_stream(model, fed["chunks"], carry_state=False)
+        )
+if fed is not None and fed["problem"]:
+    st.warning(fed["problem"], icon="⚠️")
+    st.caption("No counts to show: correct the chunks above and feed them again.")  # no stale chart under it
+else:
+    seed = artifacts.seed_stream
+    chunks, carried, restarted = (
+        (fed["chunks"], fed["carried"], fed["restarted"])
+        if fed is not None
+        else (seed.chunks, seed.carried, seed.restarted)
+    )
+    ui.chart(plots.stream_counts(chunks, carried, restarted, model=fix))
 
 st.subheader("Training curves")
-st.plotly_chart(training_curves(result.history, title="Training loss (MSE of the count)"),
-                width="stretch")
+ui.chart(training_curves(result.history, scenario.variants, keys=("loss",), title="Training loss (MSE of the count)"))
 
 ui.why_and_fix(
     "The loss is the only thing a network is asked. Scoring just the last step of length-20 sequences lets "
@@ -84,14 +141,7 @@ ui.why_and_fix(
     keras.layers.LSTM(32, return_sequences=True),   # an output at every step
     keras.layers.Dense(1),
 ])
-model.fit(bits, np.cumsum(bits, axis=1), ...)        # target: the running count, not the total""")
+model.fit(bits, np.cumsum(bits, axis=1), ...)        # target: the running count, not the total""",
+)
 
-buffer = io.StringIO()
-writer = csv.writer(buffer)
-writer.writerow(["sample", "step", "bit", "true_count", "many_to_one", "many_to_many"])
-samples = artifacts["samples"]
-for s, bits in enumerate(samples["bits"]):
-    for t, bit in enumerate(bits):
-        writer.writerow([s + 1, t + 1, bit, samples["counts"][s][t], samples["predicted"]["many_to_one"][s][t],
-                         samples["predicted"]["many_to_many"][s][t]])
-ui.downloads(scenario, result, buffer.getvalue())
+ui.downloads(scenario, result)

@@ -1,15 +1,13 @@
 """Sine frequency page: explain → controls → one seqcore call → draw."""
 
-import csv
-import io
-
 import streamlit as st
 
 from seqcore import get_scenario, ui
+from seqcore.scenarios import sine_frequency
 from seqcore.scenarios.sine_frequency import plots
 
 scenario = get_scenario("sine_frequency")
-config, result = ui.scenario_page(
+_, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "Can an LSTM read the frequency of a sine wave? Asked naively — one series per whole frequency, every "
@@ -20,55 +18,106 @@ config, result = ui.scenario_page(
         "(try 50 per frequency); and a classical periodogram estimate, "
         "with no training at all, is exact on clean series and sits on the Cramér–Rao bound — the floor for "
         "any unbiased estimator — when there is noise. Frequencies are in **cycles per series**: f full "
-        "periods between the first and the last sample."),
+        "periods between the first and the last sample."
+    ),
     symptom=(
         "In the original report: an LSTM trained on frequencies 1 … 299 (one 2000-sample series each, raw "
         "targets) learned to answer about zero. The accepted answer — max frequency 10, ten random-phase series "
         "per frequency, a hidden layer and dropout — printed a training MAE of 0.05, then 0.15 at max 20 and "
         "0.41 at max 30. Run as written on our machine it took 34 s and reached a training MAE of 0.134. Every "
-        "error on this page is on held-out series."),
+        "error on this page is on held-out series."
+    ),
 )
 artifacts = result.artifacts
 metrics = result.metrics
+naive, fixed, dense = scenario.variants[:3]
+
+# The headline, on the first screen: a sine it has not seen, read by the naive LSTM and by the fixed one.
+columns = st.columns(3)
+columns[0].metric(
+    f"Held-out error: {naive.name}",
+    f"{metrics[f'{naive.key}/mae']:.3g}",
+    help="Mean absolute error of the frequency on held-out series, in cycles per series.",
+)
+columns[1].metric(f"Held-out error: {fixed.name}", f"{metrics[f'{fixed.key}/mae']:.2g}")
+ratio = metrics[f"{naive.key}/mae"] / max(metrics[f"{fixed.key}/mae"], 1e-12)
+columns[2].metric("Improvement", f"{ratio:,.0f}× lower", help=f"The {naive.name}'s error over the {fixed.name}'s.")
 
 st.subheader("Estimated against true frequency")
-st.plotly_chart(plots.predicted_vs_true(artifacts), width="stretch")
+ui.replay_chart(scenario, result)
+shown = min(len(artifacts.held_out.true), sine_frequency.SNAPSHOT_POINTS)
+held_out = len(artifacts.held_out.true)
+st.caption(
+    f"{'All' if shown == held_out else f'{shown} of the'} {held_out} held-out series (the same ones at every "
+    "epoch: the slider replays training). The FFT estimator needs no training: its panel never changes."
+)
 rows = {}
-for variant in (*plots.VARIANTS, "crlb"):
-    row = {"MAE": metrics.get(f"{variant}/mae", float("nan")), "RMSE": metrics.get(f"{variant}/rmse", float("nan"))}
-    row.update({f"RMSE at {d} dB": metrics[f"snr/{variant}/rmse_{d}"] for d in (0, 10, 20)})
-    rows[plots.NAMES[variant]] = row
-trained_on = artifacts["training_series"]
+for variant in scenario.variants:
+    rows[variant.name] = {
+        "MAE": metrics[f"{variant.key}/mae"],
+        "RMSE": metrics[f"{variant.key}/rmse"],
+        **{f"{d} dB": metrics[f"snr/{variant.key}/rmse_{d}"] for d in sine_frequency.SNR_LEVELS_DB},
+    }
+rows[sine_frequency.CRLB_NAME] = {
+    "MAE": float("nan"),
+    "RMSE": float("nan"),
+    **{f"{d} dB": metrics[f"snr/crlb/rmse_{d}"] for d in sine_frequency.SNR_LEVELS_DB},
+}
+trained_on = artifacts.training_series
+noise = f"at {result.config['snr_db']:g} dB" if result.config["noise"] else "on clean series"
 ui.metrics_table(
     rows,
-    caption=(f"{len(artifacts['held_out']['true'])} held-out series, errors in cycles per series. The fix "
-             f"cuts the naive LSTM's MAE "
-             f"{metrics['naive_lstm/mae'] / max(metrics['fixed_lstm/mae'], 1e-12):,.0f}×. Training series: "
-             f"{trained_on['naive_lstm']} for the naive LSTM, {trained_on['fixed_lstm']} for the fixed LSTM and "
-             "the dense network; the FFT needs none. The dB columns add fresh noise to the same held-out series; "
-             "the learned estimators were trained "
-             f"{'at ' + format(config.snr_db, 'g') + ' dB' if config.noise else 'on clean series'}."))
+    caption=(
+        f"Errors on {len(artifacts.held_out.true)} held-out series, in cycles per series; the dB columns are "
+        "the RMSE after fresh noise at that SNR is added to the same series (the learned estimators were "
+        f"trained {noise}). "
+        f"Training series: {trained_on[naive.key]} for the {naive.name}, {trained_on[fixed.key]} for the "
+        f"{fixed.name} and the {dense.name}; the FFT needs none."
+    ),
+)
 
 st.subheader("Where the errors are")
-st.plotly_chart(plots.error_vs_frequency(artifacts), width="stretch")
+ui.chart(plots.error_vs_frequency(artifacts, scenario.variants))
 
 st.subheader("Example series")
-count = len(artifacts["examples"]["true"])
-index = st.slider("Held-out example", 1, count, 1, key="sine-frequency-example") - 1
-st.plotly_chart(plots.example_series(artifacts, index), width="stretch")
+count = len(artifacts.examples.true)
+# The highest frequency by default: there a near-constant guess (the naive LSTM's) is furthest off.
+index = ui.sample_picker(scenario, count, label="Held-out example (low to high frequency)", default=count - 1)
+ui.chart(plots.example_series(artifacts, index, scenario.variants))
 
 st.subheader("Against noise, and the floor")
-st.plotly_chart(plots.rmse_vs_snr(artifacts), width="stretch")
-st.caption("The Cramér–Rao bound is the smallest RMSE any unbiased estimator can have for one sine of unknown "
-           "amplitude, phase and frequency in white Gaussian noise, for this series length. The periodogram "
-           "peak alone stops improving at high SNR: the sine's mirror image at −f leans on its peak. Fitting "
-           "a sine at the estimated frequency and nudging f to the best fit removes that bias.")
+ui.chart(plots.rmse_vs_snr(artifacts, scenario.variants))
+st.caption(
+    "The Cramér–Rao bound is the smallest RMSE any unbiased estimator can have for one sine of unknown "
+    "amplitude, phase and frequency in white Gaussian noise, for this series length. The periodogram "
+    "peak alone stops improving at high SNR: the sine's mirror image at −f leans on its peak. Fitting "
+    "a sine at the estimated frequency and nudging f to the best fit removes that bias."
+)
 
 st.subheader("Error against the highest frequency")
-st.plotly_chart(plots.max_frequency_sweep(artifacts), width="stretch")
+ui.chart(plots.max_frequency_sweep(artifacts, scenario.variants))
+if artifacts.sweep is None:
+    st.caption(
+        "Only the seed's three numbers are drawn: our sweep trains every model again at max frequency "
+        f"{' and '.join(str(f) for f in sine_frequency.SWEEP_MAX_FREQUENCIES[1:])} (about 5× this run's "
+        "time), so it is off by default. Turn on **Max-frequency sweep** in the sidebar and press Train to "
+        "draw ours beside them. The seed's numbers are training errors; ours are held-out."
+    )
+else:
+    shown = scenario.Config(**result.config)  # the run drawn (a stand-in's, while these settings train)
+    skipped = [f for f in sine_frequency.SWEEP_MAX_FREQUENCIES if f not in shown.sweep_frequencies()]
+    st.caption(
+        "The seed's numbers (under the axis) are training errors; ours are on held-out series."
+        + (
+            f" Not run: max frequency {', '.join(map(str, skipped))} would alias in {shown.series_length} "
+            "samples per series (above Nyquist)."
+            if skipped
+            else ""
+        )
+    )
 
 st.subheader("Training curves")
-st.plotly_chart(plots.training_curves(result.history), width="stretch")
+ui.chart(plots.training_curves(result.history, scenario.variants))
 
 ui.why_and_fix(
     "Three things sink the question's set-up. **One series per target**: each frequency is seen once, at one "
@@ -91,12 +140,7 @@ model = keras.Sequential([
     keras.layers.Rescaling(4.5, offset=5.5),       # ... mapped to 1 … 10
 ])
 model.compile(keras.optimizers.Adam(0.01), "mse")
-model.fit(x[..., None], frequency, epochs=100, batch_size=25)""")
+model.fit(x[..., None], frequency, epochs=100, batch_size=25)""",
+)
 
-buffer = io.StringIO()
-writer = csv.writer(buffer)
-held = artifacts["held_out"]
-writer.writerow(["series", "true_frequency_cycles_per_series", *plots.VARIANTS])
-for i, true in enumerate(held["true"]):
-    writer.writerow([i + 1, true, *(held["predicted"][v][i] for v in plots.VARIANTS)])
-ui.downloads(scenario, result, buffer.getvalue())
+ui.downloads(scenario, result)

@@ -1,13 +1,9 @@
 """Teacher forcing page: explain → controls → one seqcore call → draw."""
 
-import csv
-import io
-
 import streamlit as st
 
 from seqcore import get_scenario, ui
-from seqcore.scenarios.teacher_forcing import plots
-from seqcore.scenarios.teacher_forcing.config import VARIANTS
+from seqcore.scenarios.teacher_forcing import FIXES, PITFALL, plots
 
 scenario = get_scenario("teacher_forcing")
 _, result = ui.scenario_page(
@@ -18,50 +14,94 @@ _, result = ui.scenario_page(
         "previous value, so its validation loss measures how well it predicts one step ahead of the truth. "
         "At inference there is no truth to give: each prediction is fed back as the next input, small errors "
         "pile up along the horizon, and the same model on the same validation windows does several times "
-        "worse. The inference model is not built wrong — fed the true values it gives exactly the training "
-        "model's outputs. The model was simply never trained the way it is used. **Scheduled sampling** and "
-        "**free-running** training feed the model its own predictions while it learns, and close the gap."),
+        "worse. **Scheduled sampling** and **free-running** training feed the model its own predictions while "
+        "it learns, and close the gap."
+    ),
     symptom=(
         "In the original report: the teacher-forced validation loss reached about 0.045, while the inference "
         "model built from the same layers, scored on the same validation set, gave 0.16 and never went "
-        "below 0.14 however long it trained. The user suspected the inference model."),
+        "below 0.14 however long it trained. The user suspected the inference model."
+    ),
 )
-artifacts = result.artifacts
-metrics = result.metrics
-label = plots.VARIANT_LABELS.get
+artifacts, metrics = result.artifacts, result.metrics
+shown = artifacts.shown
+pitfall = scenario.variant(PITFALL)
 
-st.subheader("One validation window")
-columns = st.columns([1, 2])
-variant = columns[0].radio("Trained with", list(VARIANTS), format_func=label, key="teacher-forcing-variant")
-count = len(artifacts["samples"]["history"])
-index = columns[1].slider("Validation window", 1, count, 1, key="teacher-forcing-window") - 1
-st.plotly_chart(plots.window_figure(artifacts, index, variant), width="stretch")
-st.caption("Solid: the decoder fed the true previous value at every step (what the teacher-forced loss "
-           "scores). Dashed: fed its own previous prediction (what happens at inference).")
+# The headline on the first screen: one model, two numbers, the same validation windows.
+forced, free = metrics[f"{PITFALL}/teacher_forced_mse"], metrics[f"{PITFALL}/free_running_mse"]
+best = min(FIXES, key=lambda key: metrics[f"{key}/free_running_mse"])
+best_free = metrics[f"{best}/free_running_mse"]
+columns = st.columns(3)
+columns[0].metric(
+    f"{pitfall.name}: validation MSE fed the truth",
+    f"{forced:.3f}",
+    help="What a teacher-forced validation loss reports (masked MSE, 500 validation windows).",
+)
+columns[1].metric(
+    "The same model fed its own predictions",
+    f"{free:.3f}",
+    delta=f"{metrics[f'{PITFALL}/gap']:.1f}× worse",
+    delta_color="inverse",
+    help="What inference gets: each prediction is the next step's input.",
+)
+columns[2].metric(
+    f"{scenario.variant_name(best)}, fed its own predictions",
+    f"{best_free:.3f}",
+    delta=f"{best_free / max(free, 1e-12) - 1:+.0%} against teacher forcing",
+    delta_color="inverse",
+    help="The best fix, trained for the same number of epochs on the same windows.",
+)
+
+st.subheader("One validation window: fed the truth, and fed its own predictions")
+count = len(shown.truth)
+sample = ui.sample_picker(scenario, count, label="Validation window", default=artifacts.default_sample)
+ui.replay_chart(scenario, result, sample=sample)
+errors = ", ".join(f"{v.name} {shown.free_running_mse[v.key][sample]:.3f}" for v in scenario.variants)
+st.caption(
+    f"Dotted, open circles: {pitfall.name.lower()} fed the true previous value at every step (what its "
+    f"validation loss scores) — it hugs the truth. Each variant's own line: fed its own previous prediction, as "
+    f"at inference. Free-running MSE in this window: {errors}. The page opens on window "
+    f"{artifacts.default_sample + 1}: of these {count} windows (the first of each of {count} validation series), "
+    f"the one whose free-running error for {pitfall.name.lower()} is at the 75th percentile — a typical bad "
+    "case, not the worst."
+)
 
 st.subheader("Both numbers, on the same validation windows")
-best_fix = min(metrics["scheduled_sampling/free_running_mse"], metrics["free_running/free_running_mse"])
+fix_share = best_free / max(free, 1e-12)
 ui.metrics_table(
-    {row.pop("variant"): row for row in plots.summary_rows(metrics, VARIANTS)},
-    caption=(f"Teacher forcing: {metrics['teacher_forcing/gap']:.1f}× worse at inference than its validation "
-             f"loss says. Best fix: free-running error "
-             f"{best_fix / max(metrics['teacher_forcing/free_running_mse'], 1e-12):.0%} of teacher forcing's, "
-             "at the same number of epochs."))
+    plots.summary_rows(metrics, scenario.variants),
+    number_format="{:.3g}",
+    caption=(
+        f"Rows: how each network was trained. Columns: its masked MSE on the same 500 validation windows, "
+        f"with the decoder fed the true previous values (fed truth) and fed its own predictions as at "
+        f"inference (free run); the gap is their ratio. {pitfall.name}: {metrics[f'{PITFALL}/gap']:.1f}× "
+        f"worse at inference than "
+        f"its validation loss says. Best fix ({scenario.variant_name(best).lower()}): free-running error "
+        f"{fix_share:.0%} of teacher forcing's, at the same number of epochs."
+    ),
+)
 check = metrics["check/inference_matches_training"]
 agreement = "exactly" if check == 0 else f"to within **{check:.2g}**"
-st.success(f"**The inference model is built right.** Fed the true previous values one step at a time, the "
-           f"encoder and the step-by-step decoder reproduce the training model's outputs {agreement} "
-           f"(largest difference over every validation window and step). The gap is the training, not the "
-           f"model.", icon="✅")
+st.success(
+    f"**The inference model is built right.** Fed the true previous values one step at a time, the "
+    f"encoder and the step-by-step decoder reproduce the training model's outputs {agreement} "
+    f"(largest difference over every validation window and step). The gap is the training, not the "
+    f"model.",
+    icon="✅",
+)
 
 left, right = st.columns(2)
-left.plotly_chart(plots.error_by_step_figure(artifacts), width="stretch")
-right.plotly_chart(plots.schedule_figure(artifacts), width="stretch")
+with left:
+    ui.chart(plots.error_by_step_figure(artifacts.mse_by_step, scenario.variants))
+with right:
+    ui.chart(plots.schedule_figure(artifacts.schedule, scenario.variants))
 
 st.subheader("Training curves")
-st.plotly_chart(plots.training_curves_figure(result.history), width="stretch")
-st.caption("The trap: teacher forcing's teacher-forced validation error (solid red) keeps falling while its "
-           "free-running error (dashed red) stays high — watching only the first, training looks fine.")
+ui.chart(plots.validation_curves(result.history, scenario.variants))
+st.caption(
+    f"The trap: {pitfall.name.lower()}'s error fed the truth (top) keeps falling while its error fed its "
+    "own predictions (bottom) stays high — watching only the first, training looks fine."
+)
 
 ui.why_and_fix(
     "Teacher forcing trains the decoder on inputs it will never see at inference: perfect previous values. It "
@@ -69,37 +109,37 @@ ui.why_and_fix(
     "to correct, and they grow step by step. Scheduled sampling (Bengio et al., 2015) flips a coin at each "
     "decoder step: the true previous value with probability ε, the model's own prediction otherwise, with ε "
     "decaying from 1 as training goes on. Free running uses its own predictions always. Both need a custom "
-    "training step, since the decoder input now depends on the decoder's output.",
-    """@tf.function
-def train_step(history, decoder_inputs, targets, truth_probability, seed):
-    shape = tf.shape(decoder_inputs)[:2]
-    coins = tf.random.stateless_uniform(shape, seed) < truth_probability
+    "training step, since the decoder input now depends on the decoder's output; here it is passed to the "
+    "app's one trainer, `seqcore.training.train`.",
+    """loss_fn = seqcore.losses.MaskedMSE()      # missing targets add nothing
+
+@tf.function
+def train_step(inputs, targets):
+    history, decoder_inputs = inputs
+    step = steps_taken.read_value()         # indexes the per-step probability
+    coins = tf.random.stateless_uniform(tf.shape(decoder_inputs)[:2], [seed, step])
+    feed_truth = coins < truth_probability[step]
     with tf.GradientTape() as tape:
         _, h, c = encoder_lstm(history)
         previous, outputs = decoder_inputs[:, 0], []
         for t in range(horizon):
             if t > 0:  # the truth, or the model's own last prediction
-                truth = decoder_inputs[:, t]
-                previous = tf.where(coins[:, t:t + 1], truth, outputs[-1])
+                previous = tf.where(feed_truth[:, t:t + 1], decoder_inputs[:, t], outputs[-1])
             out, (h, c) = decoder_lstm.cell(previous, [h, c])
             outputs.append(head(out))
-        forecast = tf.stack(outputs, axis=1)
-        loss = tf.reduce_mean(masked_mse(targets, forecast))
+        loss = loss_fn(targets, tf.stack(outputs, axis=1))
     grads = tape.gradient(loss, weights)
-    optimizer.apply_gradients(zip(grads, weights))""")
+    optimizer.apply_gradients(zip(grads, weights))
+    steps_taken.assign_add(1)
+    return {"loss": loss}
 
-buffer = io.StringIO()
-writer = csv.writer(buffer)
-writer.writerow(["window", "step", "truth", "missing"]
-                + [f"{v}_{mode}" for v in VARIANTS for mode in ("teacher_forced", "free_running")])
-samples = artifacts["samples"]
-for w, truth in enumerate(samples["truth"]):
-    for t, value in enumerate(truth):
-        row = [w + 1, t + 1, value, samples["missing"][w][t]]
-        for v in VARIANTS:
-            row += [samples["teacher_forced"][v][w][t], samples["free_running"][v][w][t]]
-        writer.writerow(row)
-ui.downloads(scenario, result, buffer.getvalue())
-st.caption("Each model file is that variant's inference model: history (windows × Tx × 1) in, forecast "
-           "(windows × Ty × 1) out, its own predictions fed back. Its layers are named encoder_lstm, "
-           "decoder_lstm and head, so a teacher-forced training model can be rebuilt from them by name.")
+seqcore.training.train(train_step, (history, decoder_inputs), targets, variants="scheduled_sampling",
+                       epochs=12, batch_size=256, seed=0)""",
+)
+
+ui.downloads(scenario, result)
+st.caption(
+    "Each model file is that variant's inference model: history (windows × Tx × 1) in, forecast "
+    "(windows × Ty × 1) out, its own predictions fed back. Its layers are named encoder_lstm, "
+    "decoder_lstm and head, so a teacher-forced training model can be rebuilt from them by name."
+)

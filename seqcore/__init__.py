@@ -11,6 +11,6 @@ Importing seqcore does not import TensorFlow; a scenario's run does.
 from seqcore.result import Result
 from seqcore.scenario import Scenario, Variant
 from seqcore.scenarios import SCENARIOS, get_scenario
-from seqcore.training import CancelToken, Cancelled
+from seqcore.training import Cancelled, CancelToken
 
 __all__ = ["SCENARIOS", "Scenario", "Variant", "Result", "get_scenario", "CancelToken", "Cancelled"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import time
 
 def _scenarios():
     from seqcore.scenarios import SCENARIOS
+
     return SCENARIOS
 
 
@@ -21,6 +23,12 @@ def command_list(args: argparse.Namespace) -> int:
         for spec in scenario.Config.specs():
             print(f"    {spec.name} = {spec.default!s:<10} {spec.describe():<40} {spec.label}")
     return 0
+
+
+def import_model_code(name: str) -> None:
+    """Import a scenario's training code — and so TensorFlow — ahead of a timed run, so that its "seconds"
+    are the run itself, not the import (a scenario's run imports its ``model`` module lazily)."""
+    importlib.import_module(f"seqcore.scenarios.{name}.model")
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, str]:
@@ -33,8 +41,14 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
     return params
 
 
+def _print_progress(event: dict) -> None:
+    loss = event["logs"].get("loss", float("nan"))
+    print(f"  {event['variant']}: epoch {event['epoch']}/{event['epochs']} loss {loss:.4g}", file=sys.stderr)
+
+
 def command_run(args: argparse.Namespace) -> int:
     from seqcore.scenarios import get_scenario
+
     try:
         scenario = get_scenario(args.name)
     except ValueError as error:
@@ -48,14 +62,16 @@ def command_run(args: argparse.Namespace) -> int:
         config, warnings = scenario.Config.from_params(_parse_sets(args.set))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    scenario.load_runner()  # import TensorFlow first: "seconds" is the run itself, not the import
+    import_model_code(scenario.name)
     started = time.perf_counter()
-    progress = None if args.json else (lambda e: print(f"  {e['variant']}: epoch {e['epoch']}/{e['epochs']} "
-                                                       f"loss {e['logs'].get('loss', float('nan')):.4g}",
-                                                       file=sys.stderr))
+    progress = None if args.json else _print_progress
     result = scenario.run(config, progress=progress)
-    output = {"scenario": scenario.name, "config": config.to_dict(), "metrics": result.metrics,
-              "seconds": round(time.perf_counter() - started, 3)}
+    output = {
+        "scenario": scenario.name,
+        "config": config.to_dict(),
+        "metrics": result.metrics,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
     if args.json:
         print(json.dumps(output))
     else:
@@ -67,6 +83,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_pretrain(args: argparse.Namespace) -> int:
     from seqcore.store import BUNDLED_DIR, Store, entry_key
+
     store = Store()
     names = args.only or list(_scenarios())
     for name in names:
@@ -86,6 +103,7 @@ def command_pretrain(args: argparse.Namespace) -> int:
 
 def command_bench(args: argparse.Namespace) -> int:
     from seqcore.bench import run_bench
+
     return run_bench(only=args.only, with_seed=not args.skip_seed, repeat=args.repeat)
 
 
@@ -97,20 +115,30 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="train one scenario and print its metrics")
     run.add_argument("name")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    run.add_argument("--preset", choices=("default", "seed"), default="default",
-                     help="seed: the seed's own set-up (epochs, batch, rate, data size)")
+    run.add_argument(
+        "--preset",
+        choices=("default", "seed"),
+        default="default",
+        help="seed: the seed's own set-up (epochs, batch, rate, data size)",
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.set_defaults(func=command_run)
     pretrain = commands.add_parser("pretrain", help="fill the cache with every scenario's default run")
     pretrain.add_argument("--only", action="append", metavar="NAME")
-    pretrain.add_argument("--bundle", action="store_true",
-                          help="write into seqcore/pretrained (shipped with the app) instead of the cache")
+    pretrain.add_argument(
+        "--bundle",
+        action="store_true",
+        help="write into seqcore/pretrained (shipped with the app) instead of the cache",
+    )
     pretrain.set_defaults(func=command_pretrain)
     bench = commands.add_parser("bench", help="time and memory of each default run beside the seed preset")
     bench.add_argument("--only", action="append", metavar="NAME")
     bench.add_argument("--skip-seed", action="store_true", help="measure the default configs only")
     bench.add_argument("--repeat", type=int, default=1, help="runs per measurement (the median is shown)")
     bench.set_defaults(func=command_bench)
+    from seqcore.cli_sweep import register as register_sweeps
+
+    register_sweeps(commands)  # sweep NAME --param P --values a,b,c; pretrain-sweeps
     args = parser.parse_args(argv)
     return args.func(args)
 

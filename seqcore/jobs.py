@@ -1,4 +1,4 @@
-"""Training off the UI thread: spawned worker processes, streamed progress, cancel, time limit, a queue.
+"""Training off the UI thread: spawned worker processes, streamed progress, cancel, time limit, a fair queue.
 
 A Streamlit script thread must never train: TensorFlow leaks memory per model built in a process, a run can
 take a minute, and a visitor may leave or resubmit at any moment. So the app owns one :class:`JobManager`.
@@ -7,16 +7,45 @@ TensorFlow once and serves several jobs before it is recycled. Progress comes ba
 a finished worker writes its result to the store (atomically) and the page loads it from there. Cancelling or
 running past the time limit kills the worker: nothing half-written is published.
 
-Visitors asking for the same configuration share one job; it is killed only when every one of them has
-cancelled it.
+A public demo is shared, so the queue is fair:
+
+* Visitors asking for the same configuration share one job; it is killed only when every one of them has
+  cancelled it.
+* Each client (the visitor's address, else their session) may have ``max_waiting_per_client`` runs waiting at
+  once (default 2, ``$SEQCORE_MAX_WAITING``); more is refused with :class:`TooManyWaiting`. A run counts as
+  ``config.points()`` runs (a sweep counts as its points); a client with nothing waiting may always queue one.
+* The next run to start is the oldest one of the client served least recently, so one busy client cannot push
+  everyone else back: another visitor's run starts as soon as the run training now ends.
+* Pages heartbeat by polling :meth:`JobManager.status` with their ``watcher`` id. A waiting run that nobody has
+  polled for ``abandon_s`` seconds (default 15, ``$SEQCORE_ABANDON_S``) leaves the queue; a run already
+  training finishes into the cache.
+* Waits are estimated from measured run times (a moving average per scenario of seconds per unit of
+  ``config.work()``), and a full queue says how long until a place frees up.
+
+Messages in :class:`JobStatus` and in the exceptions are plain sentences for a visitor; details (exception
+types, tracebacks, paths) go to the server log.
+
+When the cache cannot be written (read-only or full disk) the worker still delivers: the run is saved into a
+private temporary folder instead (or, failing that, its JSON-able parts travel back through the pipe), the job
+ends ``done`` with ``saved=False`` and :meth:`JobManager.unsaved_result` gives the page the result to show
+"without caching".
+
+The keys queued or training live in a small job table beside the cache (``<cache>/.jobs/``), rewritten
+atomically whenever they change; a process that starts after one that died reads its table, so
+:meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
 import multiprocessing
 import os
+import socket
 import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +53,40 @@ from typing import Any
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 FINISHED = (DONE, FAILED, CANCELLED)
-KEEP_FINISHED_SECONDS = 600  # a finished job's status stays readable this long
+KEEP_FINISHED_SECONDS = 600  # a finished job's status (and an unsaved result) stays readable this long
 POLL_SECONDS = 0.05
+MAX_EVENTS = 300  # progress events kept per job; older ones are thinned, each variant's latest is kept
+DEFAULT_RUN_SECONDS = 20.0  # a guess for a scenario no run of which has been measured yet
+AVERAGE_WEIGHT = 0.3  # weight of the newest run in the moving average of run times
+LOST_FOR_SECONDS = 24 * 3600  # how long a run lost in a restart is remembered
+UNSAVED_MAX_BYTES = 100 * 1024 * 1024  # the private folder for runs the cache could not take
+UNSAVED_NOTICE = "Results can't be saved here; showing them without caching."
+
+log = logging.getLogger(__name__)
 
 
-class QueueFull(Exception):
-    """Too many runs are waiting; the visitor should try again later."""
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+class Refused(Exception):
+    """A run was not queued; ``str(error)`` (also ``visitor_message``) is a plain sentence for the visitor."""
+
+    @property
+    def visitor_message(self) -> str:
+        return str(self)
+
+
+class QueueFull(Refused):
+    """Too many runs are waiting; the message says how long until a place frees up."""
+
+
+class TooManyWaiting(Refused):
+    """This client already has its share of runs waiting."""
 
 
 @dataclass
@@ -42,13 +99,12 @@ class JobStatus:
     state: str
     queue_position: int  # 1 = next to start; 0 when not queued
     fraction: float
-    events: list[dict]
-    error: str
-    seconds: float
-
-    @property
-    def finished(self) -> bool:
-        return self.state in FINISHED
+    events: list[dict]  # progress events; only each variant's latest one keeps its "snapshot"
+    error: str  # a plain sentence for the visitor ('' unless failed or cancelled)
+    seconds: float  # training time so far (0 while queued)
+    estimated_wait_s: float = 0.0  # while queued: about how long until it starts
+    saved: bool = True  # False: done, but the cache could not be written (see JobManager.unsaved_result)
+    notice: str = ""  # a plain sentence to show beside a finished run ('' when there is nothing to say)
 
 
 @dataclass
@@ -58,12 +114,18 @@ class _Job:
     scenario: str
     config: Any
     subscribers: set[str]
+    clients: set[str]
+    points: int
+    work: float
+    watchers: dict[str, float] = field(default_factory=dict)  # watcher → when it last polled
     state: str = QUEUED
     events: list[dict] = field(default_factory=list)
     error: str = ""
     created: float = field(default_factory=time.monotonic)
     started: float = 0.0
     finished_at: float = 0.0
+    unsaved: dict | None = None  # Store.unsaved_payload(...) when the result could not be cached
+    unsaved_result: Any = None
 
 
 @dataclass
@@ -76,12 +138,14 @@ class _Slot:
     jobs_served: int = 0
 
 
-def _worker_main(connection: Any, cache_root: str, recycle_after: int) -> None:
+# -- the worker process ---------------------------------------------------------------------------------------
+def _worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_after: int) -> None:
     """The worker process: run jobs sent down the pipe until told to stop or recycled."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from seqcore.quiet import import_tensorflow_quietly
     from seqcore.scenarios import get_scenario
     from seqcore.store import Store, entry_key
 
+    import_tensorflow_quietly()  # before the first job: its notices would fill the app's terminal
     store = Store(cache_root)
     for _ in range(recycle_after):
         try:
@@ -93,66 +157,311 @@ def _worker_main(connection: Any, cache_root: str, recycle_after: int) -> None:
         job_id, scenario_name, config = message
         try:
             scenario = get_scenario(scenario_name)
-            result = scenario.run(config, progress=lambda event: connection.send(("progress", job_id, event)))
-            store.save(entry_key(scenario.name, config, scenario.version), result)
-            connection.send(("done", job_id, ""))
-        except Exception as error:  # reported to the page as a failed run, never as a traceback
-            connection.send(("failed", job_id, f"{type(error).__name__}: {error}"))
+            # If the app died, sending fails and the run stops at the next epoch instead of training for nobody.
+            result = scenario.run(config, progress=lambda event, job=job_id: connection.send(("progress", job, event)))
+        except Exception as error:  # reported to the page as a plain sentence; the details go to the log
+            connection.send((FAILED, job_id, {"message": _plain_failure(error), "detail": traceback.format_exc()}))
+            continue
+        key = entry_key(scenario.name, config, scenario.version)
+        try:
+            store.save(key, result)
+            connection.send((DONE, job_id, {}))
+        except Exception:  # read-only or full cache: deliver the run anyway, uncached
+            detail = traceback.format_exc()
+            payload = Store(fallback_root, UNSAVED_MAX_BYTES, bundled=None).unsaved_payload(key, result)
+            connection.send((DONE, job_id, {"unsaved": payload, "detail": detail}))
     # Quota served: exit and give back the memory TensorFlow accumulated; the parent starts a fresh worker.
+
+
+def _plain_failure(error: BaseException) -> str:
+    if isinstance(error, MemoryError):
+        return "The run ran out of memory here. Try fewer or shorter sequences, or fewer units."
+    return "Training failed because of an error in the app; the details are in the server log."
+
+
+def _about(seconds: float) -> str:
+    """A duration as a visitor reads it: '20 s', '3 min'."""
+    if seconds < 60:
+        return f"{max(5, round(seconds / 5) * 5):.0f} s"
+    return f"{math.ceil(seconds / 60):.0f} min"
+
+
+# -- the job table on disk --------------------------------------------------------------------------------------
+_LIVE_TABLES: set[str] = set()  # tokens of the job tables of managers alive in this process
+
+
+def _process_started(pid: int) -> float | None:
+    """When process ``pid`` started (None when it does not exist)."""
+    try:
+        import psutil
+
+        return psutil.Process(pid).create_time()
+    except ImportError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return None
+        return 0.0
+    except Exception:  # psutil.NoSuchProcess, AccessDenied
+        return None
+
+
+class JobTable:
+    """The keys this process has queued or training, in ``<cache>/.jobs/<host>-<pid>-<token>.json``.
+
+    Each write replaces the file atomically. A table whose process is gone (on this host) tells the next
+    process which runs were lost; it carries them forward for a day so that a second restart does not forget.
+    Failing to write (read-only cache) is logged once and otherwise ignored.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / ".jobs"
+        self.host = socket.gethostname().replace("-", "_")
+        self.token = uuid.uuid4().hex[:12]
+        self.path = self.folder / f"{self.host}-{os.getpid()}-{self.token}.json"
+        self.started = _process_started(os.getpid()) or time.time()
+        self.lost: dict[str, float] = {}
+        self._warned = False
+        self._written: tuple | None = None
+        _LIVE_TABLES.add(self.token)
+        self._collect_dead()
+
+    def _collect_dead(self) -> None:
+        try:
+            tables = list(self.folder.glob("*.json"))
+        except OSError:
+            return
+        now = time.time()
+        for path in tables:
+            host, _, rest = path.stem.partition("-")
+            pid_text, _, token = rest.partition("-")
+            if host != self.host or not pid_text.isdigit() or token in _LIVE_TABLES:
+                continue
+            try:
+                table = json.loads(path.read_text())
+                pid = int(pid_text)
+                started = _process_started(pid)
+                alive = pid != os.getpid() and started is not None and started <= table["started"] + 1
+                if alive:
+                    continue
+                for key in table.get("active", []):
+                    self.lost[str(key)] = now
+                for key, when in dict(table.get("lost", {})).items():
+                    if now - float(when) < LOST_FOR_SECONDS:
+                        self.lost.setdefault(str(key), float(when))
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                log.warning("ignoring unreadable job table %s: %s", path, error)
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        if self.lost:
+            log.info("%d run(s) were lost when an earlier server process stopped", len(self.lost))
+
+    def write(self, active: set[str]) -> None:
+        state = (tuple(sorted(active)), tuple(sorted(self.lost)))
+        if state == self._written:
+            return
+        temp = self.folder / f".{self.path.name}.{uuid.uuid4().hex[:6]}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temp.write_text(json.dumps({"started": self.started, "active": sorted(active), "lost": self.lost}))
+            os.replace(temp, self.path)
+            self._written = state
+        except OSError as error:
+            if not self._warned:
+                log.warning(
+                    "cannot keep the job table in %s (%s): runs lost in a restart will not be reported",
+                    self.folder,
+                    error,
+                )
+                self._warned = True
+            try:
+                temp.unlink()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        _LIVE_TABLES.discard(self.token)
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+
+# -- the manager ------------------------------------------------------------------------------------------------
+def _points(config: Any) -> int:
+    try:
+        return max(1, int(config.points()))
+    except Exception:  # a config without points(): one run
+        return 1
+
+
+def _work(config: Any) -> float:
+    try:
+        work = float(config.work())
+    except Exception:
+        return 1.0
+    return work if math.isfinite(work) and work > 0 else 1.0
 
 
 class JobManager:
     """Process-wide training queue. Thread-safe; one per app process."""
 
-    def __init__(self, cache_root: Path | str | None = None, *, max_concurrent: int = 1,
-                 time_limit_s: float = 180.0, recycle_after: int = 8, max_queue: int = 32) -> None:
+    def __init__(
+        self,
+        cache_root: Path | str | None = None,
+        *,
+        max_concurrent: int = 1,
+        time_limit_s: float = 180.0,
+        recycle_after: int = 8,
+        max_queue: int = 32,
+        max_waiting_per_client: int | None = None,
+        abandon_s: float | None = None,
+    ) -> None:
+        import tempfile
+
         from seqcore.store import Store
+
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent: must be at least 1; received {max_concurrent}")
         self.store = Store(cache_root)
+        self.fallback_root = Path(tempfile.gettempdir()) / "seqcore-unsaved"
         self.time_limit_s = time_limit_s
         self.recycle_after = recycle_after
         self.max_queue = max_queue
+        self.max_waiting_per_client = int(
+            max_waiting_per_client if max_waiting_per_client is not None else _env_number("SEQCORE_MAX_WAITING", 2)
+        )
+        self.abandon_s = float(abandon_s if abandon_s is not None else _env_number("SEQCORE_ABANDON_S", 15.0))
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
-        self._queue: list[_Job] = []
+        self._queue: list[_Job] = []  # in order of arrival; _order() gives the order they start in
+        self._last_start: dict[str, float] = {}  # client → when one of its runs last started
+        self._seconds_per_work: dict[str, float] = {}  # scenario → moving average
         self._slots = [_Slot() for _ in range(max_concurrent)]
+        self._table = JobTable(self.store.root)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="seqcore-jobs", daemon=True)
         self._thread.start()
 
     # -- public ---------------------------------------------------------------------------------------------
-    def submit(self, scenario: Any, config: Any, subscriber: str) -> str:
+    def submit(self, scenario: Any, config: Any, subscriber: str, client: str | None = None) -> str:
         """Queue a run of ``scenario`` with ``config`` for ``subscriber``; returns the job id.
 
-        An identical run already queued or running is shared rather than started twice.
+        ``client`` identifies the visitor for the fair share (their address; defaults to ``subscriber``). An
+        identical run already queued or running is shared rather than started twice (and costs no share).
+        Raises :class:`TooManyWaiting` or :class:`QueueFull` (both :class:`Refused`) with a plain message.
         """
         from seqcore.store import entry_key
+
         key = entry_key(scenario.name, config, scenario.version)
+        client = client or subscriber
+        self._seed_estimate(scenario)
         with self._lock:
+            now = time.monotonic()
             for job in self._jobs.values():
                 if job.key == key and job.state in (QUEUED, RUNNING):
                     job.subscribers.add(subscriber)
+                    job.clients.add(client)
+                    job.watchers[subscriber] = now
                     return job.job_id
-            if len(self._queue) >= self.max_queue:
-                raise QueueFull(f"{len(self._queue)} runs are already waiting; please try again in a minute")
-            job = _Job(job_id=uuid.uuid4().hex[:12], key=key, scenario=scenario.name, config=config,
-                       subscribers={subscriber})
+            points = _points(config)
+            waiting = sum(job.points for job in self._queue if client in job.clients)
+            if waiting and waiting + points > self.max_waiting_per_client:
+                raise TooManyWaiting(
+                    f"You already have {waiting} run{'s' if waiting != 1 else ''} waiting for a trainer (a sweep "
+                    f"counts as one run per point). Wait until {'one starts' if waiting != 1 else 'it starts'}"
+                    f" or cancel it, then press Train again."
+                )
+            queued = sum(job.points for job in self._queue)
+            if self._queue and queued + points > self.max_queue:
+                waits = self._waits()
+                ahead = max((waits[job.job_id] + self._expected(job) for job in self._queue), default=0.0)
+                free = min(waits.values(), default=0.0)
+                raise QueueFull(
+                    f"The queue is full: {len(self._queue)} runs are waiting, about {_about(ahead)} of training "
+                    f"ahead. A place frees up in about {_about(max(free, 5.0))}; please try again then."
+                )
+            job = _Job(
+                job_id=uuid.uuid4().hex[:12],
+                key=key,
+                scenario=scenario.name,
+                config=config,
+                subscribers={subscriber},
+                clients={client},
+                points=points,
+                work=_work(config),
+                watchers={subscriber: now},
+            )
             self._jobs[job.job_id] = job
             self._queue.append(job)
+            self._table.lost.pop(key, None)
+            self._write_table()
             return job.job_id
 
-    def status(self, job_id: str) -> JobStatus | None:
+    def status(self, job_id: str, watcher: str | None = None) -> JobStatus | None:
+        """The job's state; ``watcher`` (a page's session id) records that someone is still waiting for it."""
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None:
                 return None
-            position = self._queue.index(job) + 1 if job in self._queue else 0
-            fraction = 1.0 if job.state == DONE else (job.events[-1]["fraction"] if job.events else 0.0)
-            end = job.finished_at or time.monotonic()
-            return JobStatus(job.job_id, job.key, job.scenario, job.state, position, fraction,
-                             list(job.events), job.error, (end - job.started) if job.started else 0.0)
+            now = time.monotonic()
+            if watcher is not None:
+                job.watchers[watcher] = now
+            position, wait = 0, 0.0
+            if job.state == QUEUED and job in self._queue:
+                order = self._order()
+                position = order.index(job) + 1
+                wait = self._waits(order).get(job.job_id, 0.0)
+            fraction = 1.0 if job.state == DONE else (job.events[-1].get("fraction", 0.0) if job.events else 0.0)
+            end = job.finished_at or now
+            return JobStatus(
+                job.job_id,
+                job.key,
+                job.scenario,
+                job.state,
+                position,
+                fraction,
+                list(job.events),
+                job.error,
+                (end - job.started) if job.started else 0.0,
+                estimated_wait_s=wait,
+                saved=job.unsaved is None,
+                notice=UNSAVED_NOTICE if job.unsaved is not None else "",
+            )
+
+    def find(self, key: str) -> str | None:
+        """The job for an entry key: the one queued or training, else the latest finished (kept a while)."""
+        with self._lock:
+            matches = [job for job in self._jobs.values() if job.key == key]
+            active = [job for job in matches if job.state in (QUEUED, RUNNING)]
+            if active:
+                return active[0].job_id
+            return max(matches, key=lambda job: job.finished_at).job_id if matches else None
+
+    def was_lost(self, key: str) -> bool:
+        """True when ``key`` was queued or training in an earlier server process that stopped without finishing it
+        (and nobody has submitted it since)."""
+        with self._lock:
+            return key in self._table.lost
+
+    def unsaved_result(self, job_id: str) -> Any:
+        """The result of a job that finished but could not be cached (``status.saved`` is False), else None."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.unsaved is None:
+                return None
+            if job.unsaved_result is None:
+                from seqcore.store import StoreError
+
+                try:
+                    job.unsaved_result = self.store.load_unsaved(job.unsaved)
+                except StoreError as error:  # its temporary copy was evicted or damaged: nothing to show
+                    log.warning("the uncached result of run %s is gone: %s", job.job_id, error)
+                    return None
+            return job.unsaved_result
 
     def cancel(self, job_id: str, subscriber: str) -> None:
         """Withdraw ``subscriber`` from a job; the job stops when nobody is waiting for it any more."""
@@ -161,36 +470,109 @@ class JobManager:
             if job is None or job.state in FINISHED:
                 return
             job.subscribers.discard(subscriber)
+            job.watchers.pop(subscriber, None)
             if job.subscribers:
                 return
             if job.state == QUEUED:
                 self._queue.remove(job)
-                self._finish(job, CANCELLED, "cancelled before it started")
+                self._finish(job, CANCELLED, "Cancelled before it started.")
                 return
             for slot in self._slots:
                 if slot.job is job:
                     self._kill(slot)
-                    self._finish(job, CANCELLED, "cancelled")
+                    self._finish(job, CANCELLED, "Cancelled.")
 
     def worker_pids(self) -> list[int]:
         with self._lock:
             return [slot.process.pid for slot in self._slots if slot.process is not None]
 
     def shutdown(self) -> None:
+        """Stop the workers; a clean stop forgets its job table (nothing is reported lost)."""
         self._stopping.set()
         self._thread.join(timeout=5)
         with self._lock:
             for slot in self._slots:
                 self._kill(slot)
+            self._table.close()
+
+    # -- fairness and estimates (call with the lock held) ----------------------------------------------------
+    def _order(self) -> list[_Job]:
+        """Queued jobs in the order they will start: each time, the oldest job of the client served least
+        recently (a client never served comes first)."""
+        last = dict(self._last_start)
+        pending = list(self._queue)
+        order = []
+        tick = time.monotonic()
+        while pending:
+            job = min(pending, key=lambda j: min(last.get(c, -math.inf) for c in j.clients))  # first of equals
+            pending.remove(job)
+            order.append(job)
+            tick += 1.0
+            for client in job.clients:
+                last[client] = tick
+        return order
+
+    def _expected(self, job: _Job) -> float:
+        rate = self._seconds_per_work.get(job.scenario)
+        return rate * job.work if rate else DEFAULT_RUN_SECONDS
+
+    def _waits(self, order: list[_Job] | None = None) -> dict[str, float]:
+        """Estimated seconds until each queued job starts (trainers taken in turn by the queue's order)."""
+        now = time.monotonic()
+        free = sorted(
+            max(self._expected(s.job) - (now - s.job.started), 1.0) if s.job is not None else 0.0 for s in self._slots
+        )
+        waits = {}
+        for job in order if order is not None else self._order():
+            soonest = free.pop(0)
+            waits[job.job_id] = soonest
+            free.append(soonest + self._expected(job))
+            free.sort()
+        return waits
+
+    def _seed_estimate(self, scenario: Any) -> None:
+        """Before a scenario's first run here, estimate from its default run's recorded time (the bundle)."""
+        if scenario.name in self._seconds_per_work:
+            return
+        from seqcore.store import entry_key
+
+        try:
+            default = scenario.Config()
+            seconds = self.store.recorded_seconds(entry_key(scenario.name, default, scenario.version))
+        except Exception:  # an estimate is a nicety; never fail a submit over it
+            seconds = None
+        if seconds:
+            with self._lock:
+                self._seconds_per_work.setdefault(scenario.name, seconds / _work(default))
+
+    def _record_time(self, job: _Job) -> None:
+        measured = (job.finished_at - job.started) / job.work
+        old = self._seconds_per_work.get(job.scenario)
+        self._seconds_per_work[job.scenario] = (
+            measured if old is None else ((1 - AVERAGE_WEIGHT) * old + AVERAGE_WEIGHT * measured)
+        )
+
+    def _write_table(self) -> None:
+        self._table.write({job.key for job in self._jobs.values() if job.state in (QUEUED, RUNNING)})
 
     # -- the dispatcher thread ------------------------------------------------------------------------------
     def _loop(self) -> None:
         while not self._stopping.is_set():
             with self._lock:
+                self._drop_abandoned()
                 for slot in self._slots:
                     self._service(slot)
                 self._prune()
             time.sleep(POLL_SECONDS)
+
+    def _drop_abandoned(self) -> None:
+        now = time.monotonic()
+        for job in [job for job in self._queue if now - max(job.watchers.values(), default=0.0) > self.abandon_s]:
+            self._queue.remove(job)
+            log.info("run %s (%s) left the queue: nobody polled it for %.0f s", job.job_id, job.key, self.abandon_s)
+            self._finish(
+                job, CANCELLED, "Nobody was watching this run any more, so it left the queue before it started."
+            )
 
     def _service(self, slot: _Slot) -> None:
         """Read a slot's messages, enforce its time limit, and give it the next queued job when idle."""
@@ -205,20 +587,38 @@ class JobManager:
             job = slot.job
             if job is not None and not slot.process.is_alive():
                 code = slot.process.exitcode
+                log.error("worker for run %s (%s) stopped unexpectedly with exit code %s", job.job_id, job.key, code)
                 self._kill(slot)
-                self._finish(job, FAILED, f"the training process stopped unexpectedly (exit code {code})")
+                self._finish(
+                    job,
+                    FAILED,
+                    "The training process stopped unexpectedly, so this run did not finish. Press Train to try again.",
+                )
             elif job is not None and time.monotonic() - job.started > self.time_limit_s:
                 self._kill(slot)
-                self._finish(job, FAILED, f"the run took longer than {self.time_limit_s:.0f} s and was stopped")
+                self._finish(
+                    job,
+                    FAILED,
+                    f"The run took longer than the {self.time_limit_s:.0f} s a run may take "
+                    f"here, so it was stopped. Try fewer epochs or less data.",
+                )
         if slot.job is None and self._queue:
             worn_out = slot.jobs_served >= self.recycle_after
             if slot.process is None or not slot.process.is_alive() or worn_out:
                 self._kill(slot)
-                self._start_worker(slot)
-            job = self._queue.pop(0)
+                try:
+                    self._start_worker(slot)
+                except OSError as error:  # out of processes or memory: try again on the next tick
+                    log.error("could not start a training worker: %s", error)
+                    return
+            job = self._order()[0]
+            self._queue.remove(job)
             job.state, job.started = RUNNING, time.monotonic()
+            for client in job.clients:
+                self._last_start[client] = job.started
             slot.job = job
             slot.connection.send((job.job_id, job.scenario, job.config))
+            self._write_table()
 
     def _handle(self, slot: _Slot, message: tuple) -> None:
         kind, job_id, payload = message
@@ -226,16 +626,49 @@ class JobManager:
         if job is None or job_id != job.job_id:
             return
         if kind == "progress":
-            job.events.append(payload)
+            self._add_event(job, payload)
         elif kind in (DONE, FAILED):
-            self._finish(job, kind, payload)
+            if payload.get("detail"):
+                log.error(
+                    "run %s (%s) %s:\n%s",
+                    job.job_id,
+                    job.key,
+                    "could not be saved" if kind == DONE else "failed",
+                    payload["detail"],
+                )
+            if kind == DONE:
+                job.unsaved = payload.get("unsaved")
+            self._finish(job, kind, payload.get("message", "") if kind == FAILED else "")
+            if kind == DONE:
+                self._record_time(job)
             slot.job = None
             slot.jobs_served += 1
 
+    @staticmethod
+    def _add_event(job: _Job, event: dict) -> None:
+        """Append a progress event; only each variant's latest snapshot is kept, and old events are thinned."""
+        events = job.events
+        if event.get("snapshot") is not None:
+            for index in range(len(events) - 1, -1, -1):
+                old = events[index]
+                if old.get("variant") == event.get("variant") and old.get("snapshot") is not None:
+                    events[index] = {**old, "snapshot": None}  # a copy: a reader may hold the old dict
+                    break
+        events.append(event)
+        if len(events) > MAX_EVENTS:
+            latest = {e.get("variant"): i for i, e in enumerate(events)}
+            keep = set(latest.values())
+            recent = len(events) - MAX_EVENTS // 2
+            events[:] = [e for i, e in enumerate(events) if i in keep or i % 2 == 0 or i >= recent]
+
     def _start_worker(self, slot: _Slot) -> None:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, name="seqcore-worker",
-                                        args=(child, str(self.store.root), self.recycle_after), daemon=True)
+        process = self._context.Process(
+            target=_worker_main,
+            name="seqcore-worker",
+            args=(child, str(self.store.root), str(self.fallback_root), self.recycle_after),
+            daemon=True,
+        )
         process.start()
         child.close()
         slot.process, slot.connection, slot.jobs_served = process, parent, 0
@@ -248,7 +681,7 @@ class JobManager:
             slot.connection.close()
             self.store.discard_temp(pid)  # whatever the killed worker was writing goes too
         if slot.job is not None and slot.job.state == RUNNING:
-            self._finish(slot.job, CANCELLED, "stopped")
+            self._finish(slot.job, CANCELLED, "Stopped.")
         slot.process = slot.connection = slot.job = None
 
     def _finish(self, job: _Job, state: str, error: str) -> None:
@@ -256,9 +689,13 @@ class JobManager:
         for slot in self._slots:
             if slot.job is job:
                 slot.job = None
+        self._write_table()
 
     def _prune(self) -> None:
         now = time.monotonic()
-        for job_id in [j.job_id for j in self._jobs.values()
-                       if j.state in FINISHED and now - j.finished_at > KEEP_FINISHED_SECONDS]:
+        for job_id in [
+            j.job_id for j in self._jobs.values() if j.state in FINISHED and now - j.finished_at > KEEP_FINISHED_SECONDS
+        ]:
             del self._jobs[job_id]
+        for client in [c for c, when in self._last_start.items() if now - when > KEEP_FINISHED_SECONDS]:
+            del self._last_start[client]

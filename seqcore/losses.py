@@ -49,8 +49,8 @@ class MaskedMSE(keras.losses.Loss):
         return masked_mse(y_true, y_pred)
 
 
-
 # -- soft-DTW and DILATE on series (the engine is in soft_dtw.py) ----------------------------------------
+
 
 def soft_dtw(y_true, y_pred, gamma: float = 1.0) -> tf.Tensor:
     """Soft-DTW between each pair of series with a squared-Euclidean cost, per sample (batch,).

@@ -37,6 +37,7 @@ def brier(labels, probabilities) -> float:
 
 # -- timing-aware metrics (event timing page; the DILATE paper's evaluation) -------------------------------
 
+
 def _batch_of_series(values, argument: str) -> np.ndarray:
     """(steps,), (batch, steps) or (batch, steps, features) → float array (batch, steps, features)."""
     array = np.asarray(values, float)
@@ -45,16 +46,19 @@ def _batch_of_series(values, argument: str) -> np.ndarray:
     if array.ndim == 2:
         array = array[..., None]
     if array.ndim != 3 or array.shape[1] == 0:
-        raise ValueError(f"{argument}: must have shape (steps,), (batch, steps) or (batch, steps, features) "
-                         f"with at least one step; received shape {np.shape(values)}")
+        raise ValueError(
+            f"{argument}: must have shape (steps,), (batch, steps) or (batch, steps, features) "
+            f"with at least one step; received shape {np.shape(values)}"
+        )
     return array
 
 
 def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     true, pred = _batch_of_series(y_true, "y_true"), _batch_of_series(y_pred, "y_pred")
     if true.shape[0] != pred.shape[0] or true.shape[2] != pred.shape[2]:
-        raise ValueError(f"y_pred: must have as many series and features as y_true {true.shape}; "
-                         f"received shape {pred.shape}")
+        raise ValueError(
+            f"y_pred: must have as many series and features as y_true {true.shape}; received shape {pred.shape}"
+        )
     return true, pred
 
 

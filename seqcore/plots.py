@@ -7,7 +7,7 @@ variant looks the same in every chart — live and final, on every page.
 from __future__ import annotations
 
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import plotly.graph_objects as go
 
@@ -17,20 +17,29 @@ TRUTH_COLOUR = "#222222"  # labels / the truth: black, thick, solid, in every la
 BASELINE_COLOUR = REFERENCE_GREY
 
 # One number style app-wide (10⁻⁶, not "1µ" or "0.000001"), on every axis of every subplot.
-TEMPLATE = go.layout.Template(layout=dict(
-    xaxis=dict(exponentformat="power", showexponent="all"),
-    yaxis=dict(exponentformat="power", showexponent="all"),
-))
-LAYOUT = dict(template="plotly_white+seqcore", margin=dict(l=60, r=20, t=60, b=50),
-              legend=dict(orientation="h", y=-0.2))
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        xaxis=dict(exponentformat="power", showexponent="all"),
+        yaxis=dict(exponentformat="power", showexponent="all"),
+    )
+)
+LAYOUT = dict(
+    template="plotly_white+seqcore", margin=dict(l=60, r=20, t=60, b=50), legend=dict(orientation="h", y=-0.2)
+)
 
 # Human names for logged values (keys stay identifiers in the history).
-LOG_NAMES = {"loss": "training loss", "val_loss": "validation loss", "held_out_loss": "held-out loss",
-             "mae": "training MAE", "test_mae": "held-out MAE"}
+LOG_NAMES = {
+    "loss": "training loss",
+    "val_loss": "validation loss",
+    "held_out_loss": "held-out loss",
+    "mae": "training MAE",
+    "test_mae": "held-out MAE",
+}
 
 
 def _register_template() -> None:
     import plotly.io as pio
+
     pio.templates["seqcore"] = TEMPLATE
 
 
@@ -54,9 +63,14 @@ def history_from_events(events: Iterable[dict]) -> dict[str, list[dict]]:
     return history
 
 
-def training_curves(history: dict[str, list[dict]], variants: Sequence[Variant], *,
-                    keys: Iterable[str] | None = None, title: str = "Training curves",
-                    log_y: bool | None = None) -> go.Figure:
+def training_curves(
+    history: dict[str, list[dict]],
+    variants: Sequence[Variant],
+    *,
+    keys: Iterable[str] | None = None,
+    title: str = "Training curves",
+    log_y: bool | None = None,
+) -> go.Figure:
     """One line per (variant, logged value) against epoch, in the variant's colour; several logged values of one
     variant differ by marker. ``keys`` limits which values are drawn; ``log_y=None`` picks a log axis when every
     value is positive (losses such as soft-DTW can go negative). Variants keep their declared order and style
@@ -64,8 +78,13 @@ def training_curves(history: dict[str, list[dict]], variants: Sequence[Variant],
     keys = set(keys) if keys is not None else None
     figure = go.Figure()
     if log_y is None:
-        values = [v for logs in history.values() for entry in logs for k, v in entry.items()
-                  if (keys is None or k in keys) and v is not None and math.isfinite(v)]
+        values = [
+            v
+            for logs in history.values()
+            for entry in logs
+            for k, v in entry.items()
+            if (keys is None or k in keys) and v is not None and math.isfinite(v)
+        ]
         log_y = bool(values) and min(values) > 0
     markers = ("circle", "x", "diamond", "square")
     for variant in variants:
@@ -76,12 +95,19 @@ def training_curves(history: dict[str, list[dict]], variants: Sequence[Variant],
         for line, name in enumerate(names):
             values = [entry.get(name) for entry in logs]
             values = [v if v is not None and math.isfinite(v) and (v > 0 or not log_y) else None for v in values]
-            figure.add_trace(go.Scatter(
-                x=list(range(1, len(logs) + 1)), y=values, mode="lines+markers",
-                name=f"{variant.name}: {log_name(name)}" if len(names) > 1 else variant.name,
-                line=variant.line(), marker=dict(color=variant.colour, symbol=markers[line % len(markers)])))
-    figure.update_layout(title=title, xaxis_title="epoch", yaxis_title="loss (log scale)" if log_y else "loss",
-                         **LAYOUT)
+            figure.add_trace(
+                go.Scatter(
+                    x=list(range(1, len(logs) + 1)),
+                    y=values,
+                    mode="lines+markers",
+                    name=f"{variant.name}: {log_name(name)}" if len(names) > 1 else variant.name,
+                    line=variant.line(),
+                    marker=dict(color=variant.colour, symbol=markers[line % len(markers)]),
+                )
+            )
+    figure.update_layout(
+        title=title, xaxis_title="epoch", yaxis_title="loss (log scale)" if log_y else "loss", **LAYOUT
+    )
     if log_y:
         tidy_log_axis(figure)
     return figure

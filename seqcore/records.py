@@ -9,6 +9,7 @@ annotations say (nested records, lists and dicts of records) on the way back in.
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from typing import Any, TypeVar
 
@@ -45,7 +46,7 @@ def _build(annotation: Any, value: Any) -> Any:
     if origin is dict and typing.get_args(annotation):
         inner = typing.get_args(annotation)[1]
         return {k: _build(inner, v) for k, v in value.items()}
-    if origin is typing.Union:  # X | None
+    if origin in (typing.Union, types.UnionType):  # Optional[X] or X | None
         options = [a for a in typing.get_args(annotation) if a is not type(None)]
         return _build(options[0], value) if len(options) == 1 else value
     return value

@@ -7,8 +7,9 @@ app reads names, colours and dashes from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from seqcore.result import Result
 from seqcore.training import CancelToken, ProgressFn
@@ -75,8 +76,7 @@ class Scenario:
         """The human name for a variant key (a key that names no variant is shown as it is)."""
         return next((v.name for v in self.variants if v.key == key), key)
 
-    def run(self, cfg: Any = None, progress: ProgressFn | None = None,
-            cancel: CancelToken | None = None) -> Result:
+    def run(self, cfg: Any = None, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Result:
         cfg = self.Config() if cfg is None else cfg
         if not isinstance(cfg, self.Config):
             raise ValueError(f"cfg: must be a {self.name} Config; received {type(cfg).__name__}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-# -- soft-DTW and DILATE on cost matrices ------------------------------------------------------------------------------------
+# -- soft-DTW and DILATE on cost matrices --------------------------------------------------------------------------
 # Soft-DTW (Cuturi & Blondel, ICML 2017) replaces the hard minimum of dynamic time warping by a soft minimum,
 # softmin_γ(a, b, c) = −γ log(e^(−a/γ) + e^(−b/γ) + e^(−c/γ)), so the cost of the best alignment becomes smooth
 # in the predictions. The recursion R[i, j] = C[i, j] + softmin_γ(R[i−1, j−1], R[i−1, j], R[i, j−1]) links a
@@ -31,11 +31,13 @@ def as_series(values, argument: str) -> tf.Tensor:
     if tensor.shape.rank == 2:
         tensor = tensor[..., None]
     if tensor.shape.rank != 3:
-        raise ValueError(f"{argument}: must have shape (batch, steps) or (batch, steps, features); "
-                         f"received shape {tensor.shape}")
+        raise ValueError(
+            f"{argument}: must have shape (batch, steps) or (batch, steps, features); received shape {tensor.shape}"
+        )
     if tensor.shape[1] is None:
-        raise ValueError(f"{argument}: the number of steps must be known when the loss is traced; "
-                         f"received shape {tensor.shape}")
+        raise ValueError(
+            f"{argument}: the number of steps must be known when the loss is traced; received shape {tensor.shape}"
+        )
     return tensor
 
 
@@ -130,17 +132,35 @@ def _forward(cost: tf.Tensor, gamma: float, direction: np.ndarray | None = None)
             tangent = tf.where(valid[d], direction_skewed[d] + spread, tf.zeros_like(spread))
             tangent_before, tangent_previous = tangent_previous, tf.concat([zero_edge, tangent], axis=1)
             tangents = tangents.write(d, tangent)
-        return (d + 1, previous, tf.concat([edge, inner], axis=1), tangent_before, tangent_previous,
-                weights.write(d, weight), tangents)
+        return (
+            d + 1,
+            previous,
+            tf.concat([edge, inner], axis=1),
+            tangent_before,
+            tangent_previous,
+            weights.write(d, weight),
+            tangents,
+        )
 
     # Rows 0..n of R on the two diagonals before the first; R[0, 0] = 0 and the rest of row/column 0 is +∞.
-    start = (tf.constant(0), tf.concat([zero_edge, tf.fill([batch, n], outside)], axis=1),
-             tf.fill([batch, n + 1], outside), tf.zeros([batch, n + 1], dtype), tf.zeros([batch, n + 1], dtype),
-             tf.TensorArray(dtype, size=grid.count), tf.TensorArray(dtype, size=grid.count))
+    start = (
+        tf.constant(0),
+        tf.concat([zero_edge, tf.fill([batch, n], outside)], axis=1),
+        tf.fill([batch, n + 1], outside),
+        tf.zeros([batch, n + 1], dtype),
+        tf.zeros([batch, n + 1], dtype),
+        tf.TensorArray(dtype, size=grid.count),
+        tf.TensorArray(dtype, size=grid.count),
+    )
     _, _, last, _, tangent_last, weights, tangents = tf.while_loop(
-        lambda d, *_: d < grid.count, step, start, maximum_iterations=grid.count)
-    tables = {"grid": grid, "weights": weights.stack(), "direction": direction_skewed,
-              "tangents": tangents.stack() if with_tangent else None}
+        lambda d, *_: d < grid.count, step, start, maximum_iterations=grid.count
+    )
+    tables = {
+        "grid": grid,
+        "weights": weights.stack(),
+        "direction": direction_skewed,
+        "tangents": tangents.stack() if with_tangent else None,
+    }
     return last[:, -1], (tangent_last[:, -1] if with_tangent else None), tables
 
 
@@ -148,8 +168,7 @@ def _pass_back(next_1: tf.Tensor, next_2: tf.Tensor) -> tf.Tensor:
     """What each cell of a diagonal receives from its successors, given (mass × weights) of shape
     (batch, n, 3, k) on the next diagonal (left and up successors) and the one after (diagonal successor)."""
     pad = tf.zeros_like(next_1[:, :1, 0])
-    return (next_1[:, :, 2] + tf.concat([next_1[:, 1:, 1], pad], axis=1)
-            + tf.concat([next_2[:, 1:, 0], pad], axis=1))
+    return next_1[:, :, 2] + tf.concat([next_1[:, 1:, 1], pad], axis=1) + tf.concat([next_2[:, 1:, 0], pad], axis=1)
 
 
 def _backward(tables: dict, dtype, gamma: float, with_tangent: bool = False):
@@ -182,10 +201,8 @@ def _backward(tables: dict, dtype, gamma: float, with_tangent: bool = False):
         return d - 1, passed, next_1, alignment.write(d, mass), hessian_product
 
     zeros = tf.zeros([batch, n, 3, channels], dtype)
-    start = (tf.constant(count - 1), zeros, zeros, tf.TensorArray(dtype, size=count),
-             tf.TensorArray(dtype, size=count))
-    _, _, _, alignment, hessian_product = tf.while_loop(
-        lambda d, *_: d >= 0, step, start, maximum_iterations=count)
+    start = (tf.constant(count - 1), zeros, zeros, tf.TensorArray(dtype, size=count), tf.TensorArray(dtype, size=count))
+    _, _, _, alignment, hessian_product = tf.while_loop(lambda d, *_: d >= 0, step, start, maximum_iterations=count)
     return grid.unskew(alignment.stack()), (grid.unskew(hessian_product.stack()) if with_tangent else None)
 
 

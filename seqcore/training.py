@@ -27,8 +27,9 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,12 +81,16 @@ class LayerSeeds:
 
     def dense(self) -> dict[str, Any]:
         import keras
+
         return {"kernel_initializer": keras.initializers.GlorotUniform(seed=self._seed())}
 
     def recurrent(self) -> dict[str, Any]:
         import keras
-        return {"kernel_initializer": keras.initializers.GlorotUniform(seed=self._seed()),
-                "recurrent_initializer": keras.initializers.Orthogonal(seed=self._seed())}
+
+        return {
+            "kernel_initializer": keras.initializers.GlorotUniform(seed=self._seed()),
+            "recurrent_initializer": keras.initializers.Orthogonal(seed=self._seed()),
+        }
 
     def dropout(self) -> dict[str, Any]:
         return {"seed": self._seed()}
@@ -94,6 +99,7 @@ class LayerSeeds:
 def cosine_schedule(learning_rate: float, total_steps: int, floor: float = 0.05) -> Any:
     """The one learning-rate schedule: cosine decay from ``learning_rate`` to ``floor`` × it at the last step."""
     import keras
+
     return keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=max(int(total_steps), 1), alpha=floor)
 
 
@@ -148,14 +154,21 @@ class ProgressTracker:
         with self._lock:
             return time.perf_counter() - self._last_snapshot.get(variant, -math.inf) >= SNAPSHOT_INTERVAL_S
 
-    def report(self, variant: str, epoch: int, epochs: int, logs: Mapping[str, float],
-               snapshot: dict | None = None) -> None:
+    def report(
+        self, variant: str, epoch: int, epochs: int, logs: Mapping[str, float], snapshot: dict | None = None
+    ) -> None:
         with self._lock:  # the fraction reads every variant's progress: compute it under the lock
             self._done[variant] = epoch / max(epochs, 1)  # whether variants run in turn or side by side
             fraction = min(sum(self._done.values()) / max(len(self._done), 1), 1.0)
-            event = {"variant": variant, "epoch": int(epoch), "epochs": int(epochs),
-                     "logs": {name: float(value) for name, value in logs.items()},
-                     "fraction": fraction, "elapsed": time.perf_counter() - self.started, "snapshot": snapshot}
+            event = {
+                "variant": variant,
+                "epoch": int(epoch),
+                "epochs": int(epochs),
+                "logs": {name: float(value) for name, value in logs.items()},
+                "fraction": fraction,
+                "elapsed": time.perf_counter() - self.started,
+                "snapshot": snapshot,
+            }
             if snapshot is not None:
                 self._last_snapshot[variant] = time.perf_counter()
                 self.snapshots.setdefault(variant, []).append({"epoch": int(epoch), **snapshot})
@@ -207,14 +220,18 @@ class _EpochEnd:
             logs.update({name: float(value) for name, value in self.evaluate().items()})
         by_variant = _split_logs(logs, self.variants)
         snapshots = None
-        if self.snapshot is not None and self.tracker is not None and \
-                self.tracker.wants_snapshot(self.variants[0], epoch, self.epochs):
+        if (
+            self.snapshot is not None
+            and self.tracker is not None
+            and self.tracker.wants_snapshot(self.variants[0], epoch, self.epochs)
+        ):
             snapshots = _split_snapshot(self.snapshot(), self.variants)
         for variant in self.variants:
             self.history.setdefault(variant, []).append(by_variant[variant])
             if self.tracker is not None:
-                self.tracker.report(variant, epoch, self.epochs, by_variant[variant],
-                                    snapshots.get(variant) if snapshots else None)
+                self.tracker.report(
+                    variant, epoch, self.epochs, by_variant[variant], snapshots.get(variant) if snapshots else None
+                )
         if self.cancel is not None:
             self.cancel.raise_if_cancelled()
 
@@ -227,8 +244,10 @@ def _split_logs(logs: Mapping[str, float], variants: tuple[str, ...]) -> dict[st
     for key, value in logs.items():
         variant, _, name = key.partition("/")
         if variant not in out or not name:
-            raise ValueError(f"logs: a step that trains {', '.join(variants)} must name each value "
-                             f"'<variant>/<name>'; received {key!r}")
+            raise ValueError(
+                f"logs: a step that trains {', '.join(variants)} must name each value "
+                f"'<variant>/<name>'; received {key!r}"
+            )
         out[variant][name] = value
     return out
 
@@ -238,12 +257,22 @@ def _split_snapshot(snapshot: Any, variants: tuple[str, ...]) -> dict[str, dict]
     return {variants[0]: snapshot} if len(variants) == 1 else {v: snapshot[v] for v in variants}
 
 
-def train(step: KerasStep | Callable[[Any, Any], Mapping[str, Any]], inputs: Any, targets: Any, *,
-          variants: str | Sequence[str], epochs: int, batch_size: int, seed: int, stream: Sequence[int] = (),
-          tracker: ProgressTracker | None = None, cancel: Any = None,
-          evaluate: Callable[[], Mapping[str, float]] | None = None,
-          snapshot: Callable[[], Any] | None = None,
-          epoch_data: Callable[[int], tuple[Any, Any]] | None = None) -> dict[str, list[dict[str, float]]]:
+def train(
+    step: KerasStep | Callable[[Any, Any], Mapping[str, Any]],
+    inputs: Any,
+    targets: Any,
+    *,
+    variants: str | Sequence[str],
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    stream: Sequence[int] = (),
+    tracker: ProgressTracker | None = None,
+    cancel: Any = None,
+    evaluate: Callable[[], Mapping[str, float]] | None = None,
+    snapshot: Callable[[], Any] | None = None,
+    epoch_data: Callable[[int], tuple[Any, Any]] | None = None,
+) -> dict[str, list[dict[str, float]]]:
     """Train for ``epochs`` passes over ``(inputs, targets)`` in seeded batches; returns per-variant epoch logs.
 
     ``inputs``/``targets`` are arrays or lists/tuples/dicts of arrays with the same number of rows. A custom
@@ -274,8 +303,9 @@ def train(step: KerasStep | Callable[[Any, Any], Mapping[str, Any]], inputs: Any
     return end.history
 
 
-def _fit_compiled(model: Any, inputs: Any, targets: Any, orders: np.ndarray, batch_size: int,
-                  end: _EpochEnd, cancel: Any) -> None:
+def _fit_compiled(
+    model: Any, inputs: Any, targets: Any, orders: np.ndarray, batch_size: int, end: _EpochEnd, cancel: Any
+) -> None:
     import keras
     import tensorflow as tf
 
@@ -291,15 +321,32 @@ def _fit_compiled(model: Any, inputs: Any, targets: Any, orders: np.ndarray, bat
     targets_tensor = tf.nest.map_structure(tf.constant, targets)
     batches = tf.data.Dataset.from_tensor_slices(orders).flat_map(
         lambda order: tf.data.Dataset.from_tensor_slices(
-            (tf.nest.map_structure(lambda t: tf.gather(t, order), inputs_tensor),
-             tf.nest.map_structure(lambda t: tf.gather(t, order), targets_tensor))).batch(batch_size))
-    model.fit(batches, epochs=len(orders), steps_per_epoch=steps_per_epoch(orders.shape[1], batch_size),
-              shuffle=False, verbose=0, callbacks=[EpochCallback()])
+            (
+                tf.nest.map_structure(lambda t: tf.gather(t, order), inputs_tensor),
+                tf.nest.map_structure(lambda t: tf.gather(t, order), targets_tensor),
+            )
+        ).batch(batch_size)
+    )
+    model.fit(
+        batches,
+        epochs=len(orders),
+        steps_per_epoch=steps_per_epoch(orders.shape[1], batch_size),
+        shuffle=False,
+        verbose=0,
+        callbacks=[EpochCallback()],
+    )
 
 
-def _fit_custom(step: Callable[[Any, Any], Mapping[str, Any]], inputs: Any, targets: Any, orders: np.ndarray,
-                batch_size: int, end: _EpochEnd, cancel: Any,
-                epoch_data: Callable[[int], tuple[Any, Any]] | None) -> None:
+def _fit_custom(
+    step: Callable[[Any, Any], Mapping[str, Any]],
+    inputs: Any,
+    targets: Any,
+    orders: np.ndarray,
+    batch_size: int,
+    end: _EpochEnd,
+    cancel: Any,
+    epoch_data: Callable[[int], tuple[Any, Any]] | None,
+) -> None:
     for epoch, order in enumerate(orders, start=1):
         if epoch_data is not None:
             inputs, targets = epoch_data(epoch)
@@ -307,7 +354,7 @@ def _fit_custom(step: Callable[[Any, Any], Mapping[str, Any]], inputs: Any, targ
         for begin in range(0, len(order), batch_size):
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            rows = order[begin:begin + batch_size]
+            rows = order[begin : begin + batch_size]
             results.append((len(rows), step(take(inputs, rows), take(targets, rows))))
         # Read values back once per epoch (no device sync per step); the mean is weighted by batch size.
         total = sum(size for size, _ in results)

@@ -1,55 +1,109 @@
-"""The Event timing page as a visitor uses it: a link with a tiny config, Train, charts; the paper table; bad input."""
+"""The Event timing page as a visitor uses it: a link with a tiny config, Train, charts; the paper table; the seed
+set's notes; bad input."""
+
+import time
 
 import pytest
 
-from tests.conftest import open_page, open_untrained_then_train, plotly_figures, press
+from tests.conftest import TINY_EVENT_TIMING, open_page, plotly_figures, press
 
-TINY_EVENT_TIMING = {"windows": "40", "epochs": "2", "units": "4", "batch_size": "20"}
+
+def titles(app) -> list[str]:
+    return [figure["layout"]["title"]["text"] for figure in plotly_figures(app)]
+
+
+def train_and_wait(page: str, params: dict, timeout: float = 240):
+    """Open a link nobody has trained (it must not train by itself), press Train, rerun until the run is done."""
+    app = open_page(page, params)
+    assert "not trained yet" in " ".join(i.value for i in app.info)
+    press(app, "Train")
+    deadline = time.monotonic() + timeout
+    while [b for b in app.button if b.label == "Cancel training"] and time.monotonic() < deadline:
+        time.sleep(1)
+        app.run()
+    return app
 
 
 @pytest.fixture(scope="module")
 def trained_page():
-    return open_untrained_then_train("event_timing", TINY_EVENT_TIMING)
+    return train_and_wait("event_timing", TINY_EVENT_TIMING)
 
 
 def test_train_then_every_chart_is_drawn(trained_page):
     app = trained_page
     assert not app.exception and not app.error
-    titles = [figure["layout"]["title"]["text"] for figure in plotly_figures(app)]
-    assert titles[0].startswith("Held-out window")
-    assert any(t.startswith("Soft alignment") for t in titles)
-    assert {"Peaks of the held-out event windows: true against predicted", "DILATE's two parts during training",
-            "Training loss (each variant its own loss)"} <= set(titles)
-    window = plotly_figures(app)[0]
-    assert len(window["data"]) == 5  # history, truth, three predictions
-    assert app.get("dataframe")
+    shown = titles(app)
+    assert shown[0].startswith("Window 1 of 6 — After training (2 epochs)")
+    assert any(t.startswith("Window 1: the DILATE forecast aligned") for t in shown)
+    assert {
+        "Peaks: true against forecast",
+        "DILATE's two parts during training",
+        "Training loss: each network its own loss",
+    } <= set(shown)
+    main = plotly_figures(app)[0]
+    assert [trace["name"] for trace in main["data"]] == [
+        "history (what the network reads)",
+        "true future",
+        "MSE forecast",
+        "soft-DTW forecast",
+        "DILATE forecast",
+    ]
+    losses = [f for f in plotly_figures(app) if f["layout"]["title"]["text"].startswith("Training loss")][0]
+    assert {trace["yaxis"] for trace in losses["data"]} == {"y", "y2", "y3"}  # one panel per loss
+    frames = [frame.value for frame in app.dataframe]
+    assert list(frames[0].index) == ["trained with MSE", "trained with soft-DTW", "trained with DILATE"]
+    assert list(frames[0].columns) == ["MSE", "DTW", "TDI"] and list(frames[1].columns) == [
+        "month off",
+        "height off",
+        "hits",
+    ]
     assert {b.proto.label for b in app.get("download_button")} >= {"Predictions (CSV)", "Configuration (JSON)"}
 
 
-def test_the_same_link_later_loads_from_the_cache_and_the_pickers_redraw(trained_page):
+def test_the_headline_peak_errors_come_first(trained_page):
+    labels = [metric.label for metric in trained_page.metric]
+    assert labels[:2] == ["Trained with MSE: peak height off by", "Trained with DILATE: peak height off by"]
+
+
+def test_the_picker_titles_and_the_alignment_agree(trained_page):
     app = open_page("event_timing", TINY_EVENT_TIMING)
     assert not app.exception and len(plotly_figures(app)) >= 5
-    app.slider(key="event-timing-window").set_value(2)
-    app.radio(key="event-timing-alignment-variant").set_value("mse")
-    app.run()
+    app.select_slider(key="event_timing-sample").set_value(4).run()
+    app.radio(key="event-timing-alignment-variant").set_value("mse").run()
     assert not app.exception
-    titles = [figure["layout"]["title"]["text"] for figure in plotly_figures(app)]
-    assert "Held-out window" in titles[0] and any(t.endswith("MSE prediction") for t in titles)
+    shown = titles(app)
+    assert shown[0].startswith("Window 5 of 6")  # the picker's 5 is the chart's 5
+    assert any(t.startswith("Window 5: the MSE forecast aligned") for t in shown)
 
 
 def test_the_synthetic_set_shows_the_papers_numbers_beside_ours():
-    app = open_page("event_timing", {"dataset": "dilate_synthetic", "epochs": "1", "units": "4", "batch_size": "100"})
-    press(app, "Train")
+    app = train_and_wait(
+        "event_timing", {"dataset": "dilate_synthetic", "epochs": "1", "units": "4", "batch_size": "100"}
+    )
     assert not app.exception and not app.error
     assert any("Beside the paper" in m.value for m in app.markdown)
-    assert len(app.get("dataframe")) >= 2
+    frames = [frame.value for frame in app.dataframe]
+    assert len(frames) == 2 and list(frames[1].columns) == ["DTW ours", "DTW paper", "TDI ours", "TDI paper"]
+    assert [metric.label for metric in app.metric][0].startswith("TDI (timing error), trained with DILATE")
 
 
-@pytest.mark.parametrize("params", [
-    {"gamma": "0", "alpha": "7", "horizon": "1e9"},
-    {"gamma": "-1", "dataset": "<img src=x onerror=alert(1)>", "epochs": "nan"},
-    {f"junk{i}": "x" * 50 for i in range(200)},
-])
+def test_the_seed_sets_notes_are_on_the_page_after_training_and_from_the_cache():
+    params = {"dataset": "seed", "epochs": "2", "units": "4"}
+    app = train_and_wait("event_timing", params)
+    assert not app.exception and any("six windows" in c.value for c in app.caption)
+    again = open_page("event_timing", params)  # the stored run: its notes came through the store
+    assert not again.exception and any("six windows" in c.value for c in again.caption)
+    assert titles(again)[0].startswith("Window 2 of 6")  # the seed's window 1 is quiet: it opens on an event
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"gamma": "0", "alpha": "7", "horizon": "1e9"},
+        {"gamma": "-1", "dataset": "<img src=x onerror=alert(1)>", "epochs": "nan"},
+        {f"junk{i}": "x" * 50 for i in range(200)},
+    ],
+)
 def test_hostile_links_are_clamped_with_warnings_and_no_traceback(params):
     app = open_page("event_timing", params)
     assert not app.exception

@@ -2,45 +2,65 @@
 
 import pytest
 
-from tests.conftest import open_page, open_untrained_then_train, plotly_figures
-from tests.test_sine_frequency import TINY_SINE
+from tests.conftest import TINY_SINE_FREQUENCY, open_page, plotly_figures, train_and_wait
+
+MAIN_CHART = "Held-out series: estimated vs true frequency"
+
+
+def titles(app) -> list[str]:
+    return [figure["layout"]["title"]["text"] for figure in plotly_figures(app)]
+
+
+def figure_titled(app, start: str) -> dict:
+    return next(f for f in plotly_figures(app) if f["layout"]["title"]["text"].startswith(start))
 
 
 @pytest.fixture(scope="module")
 def trained_page():
-    return open_untrained_then_train("sine_frequency", TINY_SINE)
+    return train_and_wait("sine_frequency", TINY_SINE_FREQUENCY)
 
 
 def test_train_then_every_chart_and_table_is_drawn(trained_page):
     app = trained_page
     assert not app.exception and not app.error
-    titles = [figure["layout"]["title"]["text"] for figure in plotly_figures(app)]
-    assert titles[0] == "Held-out series: estimated vs true frequency"
-    assert {"Held-out RMSE against noise, and the floor no unbiased estimator beats", "Training curves"} \
-        <= set(titles)
-    assert any(t.startswith("Error against true frequency") for t in titles)
-    assert any(t.startswith("A held-out series") for t in titles)
-    assert any(t.startswith("The seed's sweep") for t in titles)  # sweep off: the seed's numbers alone
+    shown = titles(app)
+    assert shown[0].startswith(MAIN_CHART)  # the main chart, replayable by epoch
+    assert {"Held-out RMSE against noise, and the floor no unbiased estimator beats", "Training curves"} <= set(shown)
+    assert any(t.startswith("Error against true frequency") for t in shown)
+    assert any(t.startswith("Held-out example 6: true") for t in shown)  # the highest frequency by default
+    assert any(t.startswith("The seed's sweep only") for t in shown)  # sweep off: the seed's numbers alone
+    assert any("Only the seed's three numbers are drawn" in c.value for c in app.caption)  # ... and why
     scatter = plotly_figures(app)[0]
     assert len([trace for trace in scatter["data"] if trace["mode"] == "markers"]) == 4  # one panel each
     assert app.get("dataframe")
     assert {b.proto.label for b in app.get("download_button")} >= {"Predictions (CSV)", "Configuration (JSON)"}
 
 
-def test_the_example_picker_changes_the_example(trained_page):
-    app = open_page("sine_frequency", TINY_SINE)
-    first = [f for f in plotly_figures(app) if f["layout"]["title"]["text"].startswith("A held-out series")][0]
-    app.slider(key="sine-frequency-example").set_value(3).run()
-    third = [f for f in plotly_figures(app) if f["layout"]["title"]["text"].startswith("A held-out series")][0]
-    assert not app.exception and first["data"][0]["y"] != third["data"][0]["y"]
+def test_the_headline_comes_first(trained_page):
+    labels = [metric.label for metric in trained_page.metric]
+    assert labels[:2] == ["Held-out error: naive LSTM", "Held-out error: fixed LSTM"]
 
 
-@pytest.mark.parametrize("params,expected", [
-    ({"max_frequency": "90", "series_length": "100"}, "alias"),
-    ({"series_per_frequency": "0"}, "minimum"),
-    ({"noise": "true", "snr_db": "inf"}, "no noise"),
-    ({"snr_db": "nan", "frequency_grid": "<script>"}, "finite"),
-])
+def test_the_example_picker_and_the_replay_slider_change_their_charts(trained_page):
+    app = open_page("sine_frequency", TINY_SINE_FREQUENCY)
+    last = figure_titled(app, "Held-out example")
+    app.select_slider(key="sine_frequency-sample").set_value(2).run()
+    third = figure_titled(app, "Held-out example")
+    assert not app.exception and third["layout"]["title"]["text"].startswith("Held-out example 3:")
+    assert last["data"][0]["y"] != third["data"][0]["y"]
+    app.select_slider(key="sine_frequency-replay-epoch").set_value(1).run()
+    assert "After epoch 1 of 2" in plotly_figures(app)[0]["layout"]["title"]["text"] and not app.exception
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"max_frequency": "90", "series_length": "100"}, "alias"),
+        ({"series_per_frequency": "0"}, "minimum"),
+        ({"noise": "true", "snr_db": "inf"}, "no noise"),
+        ({"snr_db": "nan", "frequency_grid": "<script>"}, "finite"),
+    ],
+)
 def test_bad_links_are_clamped_with_warnings_and_no_traceback(params, expected):
     app = open_page("sine_frequency", params)
     assert not app.exception

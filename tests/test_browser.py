@@ -2,41 +2,23 @@
 
 Every registered page opens at its default configuration (which ships pretrained, so it draws at once) and must
 show its charts with no error box; the Counting page is also trained from a link with a tiny config by pressing
-Train, as a visitor would. Screenshots land in a temporary folder (printed on failure).
+Train, as a visitor would. Screenshots land in a temporary folder (printed on failure). The visitor's loop
+(edit → Train five times, away and back, reload, cancel, Stop, a phone) is in test_browser_loop.py.
 """
 
-import shutil
 from urllib.parse import urlencode
 
 import pytest
 
 import seqcore
-from benchmarks.server import CHART_SELECTOR, CHROMIUM_FLAGS, ERROR_SELECTOR, Server
-from tests.conftest import TINY_COUNTING
+from benchmarks.server import CHART_SELECTOR, ERROR_SELECTOR
+from tests.conftest import TINY_COUNTING, start_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with Server(cache_dir=str(tmp_path_factory.mktemp("cache")), log_path=log) as running:
+    with start_server(tmp_path_factory) as running:
         yield running.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    return tmp_path_factory.mktemp("screenshots")
 
 
 def open_and_wait_for_charts(browser, url, shots, name, minimum=1, press_train=False):
@@ -44,10 +26,10 @@ def open_and_wait_for_charts(browser, url, shots, name, minimum=1, press_train=F
     try:
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)
         if press_train:
-            page.get_by_text("not been trained yet").wait_for(timeout=60_000)
+            page.get_by_text("not trained yet").wait_for(timeout=60_000)
             page.get_by_role("button", name="Train", exact=True).click()
-        page.wait_for_function(f"document.querySelectorAll('{CHART_SELECTOR}').length >= {minimum}",
-                               timeout=240_000)
+            page.get_by_text("Trained in").wait_for(timeout=240_000)
+        page.wait_for_function(f"document.querySelectorAll('{CHART_SELECTOR}').length >= {minimum}", timeout=240_000)
         page.wait_for_timeout(500)  # let late elements (an error box would be one) settle
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
         errors = page.locator(ERROR_SELECTOR)
@@ -61,8 +43,13 @@ def test_home_page_lists_every_scenario(server, browser, shots):
     page = browser.new_page()
     page.goto(server, timeout=60_000)
     page.get_by_role("heading", name="Sequence Lab").wait_for(timeout=60_000)
-    for scenario in seqcore.SCENARIOS.values():  # each page's link, with its one-line summary
-        page.get_by_role("link").filter(has_text=scenario.summary).first.wait_for(timeout=30_000)
+    main = page.locator('[data-testid="stMain"]')
+    for scenario in seqcore.SCENARIOS.values():  # each page's card: its link, its one-line summary
+        main.get_by_role("link", name=scenario.title, exact=True).first.wait_for(timeout=30_000)
+        main.get_by_text(scenario.summary).first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('{CHART_SELECTOR}').length >= {len(seqcore.SCENARIOS)}", timeout=60_000
+    )  # a thumbnail of every page's main chart
     page.screenshot(path=str(shots / "home.png"), full_page=True)
     assert page.locator(ERROR_SELECTOR).count() == 0
     page.close()

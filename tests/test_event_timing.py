@@ -1,4 +1,5 @@
-"""Event timing: data sets, timing metrics, config clamps, and the run contract on a tiny config."""
+"""Event timing: data sets, timing metrics, config clamps, the run contract on a tiny config, the live snapshot
+and its chart, notes through the store."""
 
 import json
 
@@ -10,12 +11,11 @@ from tslearn.metrics import dtw_path
 
 import seqcore
 from seqcore import metrics
-from seqcore.scenarios.event_timing import data
+from seqcore.scenarios.event_timing import VARIANTS, data
 from seqcore.scenarios.event_timing.config import MAX_WORK, Config, seed_preset
+from tests.conftest import TINY_EVENT_TIMING
 
-# Small enough for a test (a few seconds), still three real trainings.
-TINY_EVENT_TIMING = {"windows": "40", "epochs": "2", "units": "4", "batch_size": "20"}
-VARIANTS = ("mse", "soft_dtw", "dilate")
+KEYS = [variant.key for variant in VARIANTS]
 
 
 # -- data -------------------------------------------------------------------------------------------------
@@ -23,25 +23,27 @@ def test_seed_set_is_the_seeds_six_windows_in_magnitudes():
     features, labels = data.seed_windows()
     assert features.shape == labels.shape == (6, 7, 1)
     assert features[1, :, 0].tolist() == [0, 0, 5, 0, 5, 0, 0]
-    assert [labels[i, :, 0].tolist() for i in (1, 3, 5)] == [[8, 0, 0, 4, 0, 0, 0], [0, 0, 8, 0, 0, 4, 0],
-                                                             [0, 8, 0, 0, 4, 0, 0]]
+    assert [labels[i, :, 0].tolist() for i in (1, 3, 5)] == [
+        [8, 0, 0, 4, 0, 0, 0],
+        [0, 0, 8, 0, 0, 4, 0],
+        [0, 8, 0, 0, 4, 0, 0],
+    ]
     assert not features[::2].any() and not labels[::2].any()
 
 
 @settings(max_examples=30, deadline=None)
 @given(steps=st.integers(7, 36), seed=st.integers(0, 10_000))
 def test_every_generated_event_follows_the_seeds_pattern(steps, seed):
-    features, labels, has_event = data.event_windows(count=30, steps=steps, noise=0.0,
-                                                     rng=np.random.default_rng(seed))
+    features, labels, has_event = data.event_windows(count=30, steps=steps, noise=0.0, rng=np.random.default_rng(seed))
     assert features.shape == labels.shape == (30, steps, 1)
     for x, y, event in zip(features[..., 0], labels[..., 0], has_event):
         if not event:
             assert not x.any() and not y.any()
             continue
-        fives, = np.nonzero(x == 5)
+        (fives,) = np.nonzero(x == 5)
         assert len(fives) == 2 and fives[1] - fives[0] == 2 and np.count_nonzero(x) == 2
-        main, = np.nonzero(y == 8)
-        after, = np.nonzero(y == 4)
+        (main,) = np.nonzero(y == 8)
+        (after,) = np.nonzero(y == 4)
         assert len(main) == 1 and len(after) == 1 and after[0] - main[0] == 3
         assert main[0] >= 1  # never on the first month of the future: the alignment's fixed start
         assert steps + main[0] - fives[1] in (3, 4, 5)  # months from the second 5 to the 8
@@ -120,9 +122,16 @@ def test_metrics_refuse_mismatched_shapes():
 
 
 # -- config -----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("params,field,value", [({"gamma": "0"}, "gamma", 0.001), ({"gamma": "-3"}, "gamma", 0.001),
-                                                ({"alpha": "1.5"}, "alpha", 1.0), ({"alpha": "-1"}, "alpha", 0.0),
-                                                ({"horizon": "500"}, "horizon", 36)])
+@pytest.mark.parametrize(
+    "params,field,value",
+    [
+        ({"gamma": "0"}, "gamma", 0.001),
+        ({"gamma": "-3"}, "gamma", 0.001),
+        ({"alpha": "1.5"}, "alpha", 1.0),
+        ({"alpha": "-1"}, "alpha", 0.0),
+        ({"horizon": "500"}, "horizon", 36),
+    ],
+)
 def test_bad_values_are_clamped_with_a_warning(params, field, value):
     config, warnings = Config.from_params(params)
     assert getattr(config, field) == value and any(field in w for w in warnings)
@@ -137,6 +146,7 @@ def test_a_horizon_too_long_for_the_budget_is_shortened_with_a_warning():
 def test_many_tiny_steps_are_capped_too():
     config, warnings = Config.from_params({"windows": "1000", "batch_size": "2", "epochs": "500"})
     assert config.epochs * config.steps_per_epoch() <= 2_500 and any("Epochs (epochs)" in w for w in warnings)
+    assert Config(windows=420, batch_size=50).steps_per_epoch() == 9  # the partial batch is trained on too
 
 
 def test_horizon_with_a_fixed_length_set_is_explained():
@@ -154,61 +164,181 @@ def test_defaults_and_seed_preset():
 
 # -- the run ----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def tiny_result():
+def tiny_run():
     scenario = seqcore.get_scenario("event_timing")
     config, warnings = scenario.Config.from_params(TINY_EVENT_TIMING)
     assert warnings == []
-    return scenario.run(config)
+    events = []
+    return scenario, config, scenario.run(config, progress=events.append), events
 
 
-def test_tiny_run_has_exactly_the_promised_metric_keys(tiny_result):
-    promised = {f"{v}/{m}" for v in VARIANTS for m in ("mse", "dtw", "tdi", "peak_time_error", "peak_height_error")}
-    assert promised <= set(tiny_result.metrics)
-    assert all(np.isfinite(value) for value in tiny_result.metrics.values())
-    assert set(tiny_result.models) == set(VARIANTS) == set(tiny_result.history)
+def test_tiny_run_has_exactly_the_promised_metric_keys(tiny_run):
+    _, _, result, _ = tiny_run
+    scores = ("mse", "dtw", "tdi", "peak_time_error", "peak_height_error", "peak_hit_rate", "train_loss")
+    assert set(result.metrics) == {f"{v}/{m}" for v in KEYS for m in scores}
+    assert all(np.isfinite(value) for value in result.metrics.values())
+    assert set(result.models) == set(KEYS) == set(result.history)
 
 
-def test_history_logs_dilates_shape_and_temporal_parts_every_epoch(tiny_result):
-    for variant in VARIANTS:
-        assert len(tiny_result.history[variant]) == 2
-        assert {"loss", "shape", "temporal"} <= set(tiny_result.history[variant][0])
+def test_history_logs_each_loss_and_dilates_parts_every_epoch(tiny_run):
+    _, config, result, events = tiny_run
+    for variant in KEYS:
+        assert len(result.history[variant]) == config.epochs
+        assert set(result.history[variant][0]) == {"loss", "shape", "temporal"}
+    assert len(events) == len(KEYS) * config.epochs and max(e["fraction"] for e in events) == 1.0
+    assert set(events[0]) == {"variant", "epoch", "epochs", "logs", "fraction", "elapsed", "snapshot"}
 
 
-def test_artifacts_hold_what_the_page_draws_and_are_small(tiny_result):
+def test_every_window_is_trained_on_partial_batches_included():
+    """40 windows in batches of 30: two steps an epoch (30 + 10), not one step that drops 10 windows."""
+    from seqcore.scenarios.event_timing import model
+
+    config = Config(windows=40, batch_size=30, epochs=1, units=4)
+    dataset = model.load_data(config)
+    keras_model, history = model.train_variant(
+        config, "mse", dataset, model.shown_windows(dataset), tracker=None, cancel=None
+    )
+    assert int(keras_model.optimizer.iterations.numpy()) == 2 and len(history) == 1
+
+
+def test_artifacts_hold_what_the_page_draws_and_are_small(tiny_run):
     from seqcore.scenarios.event_timing import plots
-    artifacts = json.loads(json.dumps(tiny_result.artifacts, default=lambda value: np.asarray(value).tolist()))
-    assert len(json.dumps(artifacts)) < 300_000
-    shown = artifacts["windows"]
-    assert len(shown["features"]) == len(shown["labels"]) == len(shown["predicted"]["dilate"]) >= 1
-    assert np.asarray(artifacts["alignment"]["soft"]["dilate"]).shape == (len(shown["labels"]), 7, 7)
-    for index in range(len(shown["labels"])):
+
+    scenario, config, result, _ = tiny_run
+    artifacts = result.artifacts
+    assert isinstance(artifacts, scenario.Artifacts)
+    stored = json.dumps(artifacts.to_json())
+    assert len(stored) < 300_000 and scenario.Artifacts.from_json(json.loads(stored)) == artifacts
+    shown = artifacts.windows
+    assert len(shown.features) == len(shown.labels) == len(shown.predicted["dilate"]) >= 1
+    assert np.asarray(artifacts.alignment.soft["dilate"]).shape == (len(shown.labels), 7, 7)
+    assert shown.has_event[artifacts.default_sample]  # the page opens on a window with an event
+    for index in range(len(shown.labels)):
         for variant in VARIANTS:
             figure = plots.alignment(artifacts, index, variant)
             assert figure.layout.xaxis.title.text and figure.layout.yaxis.title.text
-    for figure in (plots.window(artifacts, 0), plots.peaks(artifacts),
-                   plots.dilate_parts(tiny_result.history)):
-        assert figure.to_dict()["data"]
-    assert artifacts["paper"] is None and plots.metric_rows(artifacts)[0]["trained with"] == "MSE"
+            assert figure.layout.title.text.startswith(f"Window {index + 1}:")
+    assert artifacts.paper is None and artifacts.peaks is not None
+    assert list(plots.score_rows(artifacts.table, VARIANTS)) == [
+        "trained with MSE",
+        "trained with soft-DTW",
+        "trained with DILATE",
+    ]
+    assert list(plots.peak_rows(artifacts.table, VARIANTS)["trained with MSE"]) == ["month off", "height off", "hits"]
+    assert set(artifacts.replay) == set(KEYS)
+    assert all(snaps[-1]["epoch"] == config.epochs for snaps in artifacts.replay.values())
 
 
-def test_same_config_gives_the_same_metrics(tiny_result):
-    scenario = seqcore.get_scenario("event_timing")
-    config, _ = scenario.Config.from_params(TINY_EVENT_TIMING)
-    assert scenario.run(config).metrics == tiny_result.metrics
+def test_tiny_run_snapshots_are_small_and_the_live_chart_draws_every_variant_and_the_truth(tiny_run):
+    scenario, config, result, events = tiny_run
+    snapshots = [event["snapshot"] for event in events if event["snapshot"] is not None]
+    assert snapshots and max(len(json.dumps(s)) for s in snapshots) <= 20_000
+    latest = {event["variant"]: event["snapshot"] for event in events if event["snapshot"] is not None}
+    figure = scenario.live_chart(latest, sample=4, title="after epoch 2 of 2")
+    names = [trace.name for trace in figure.data]
+    assert "true future" in names and all(f"{v.name} forecast" in names for v in VARIANTS)
+    assert figure.layout.title.text.startswith("Window 5 of 6")  # the picker's 5 is the title's 5
+    assert figure.layout.xaxis.title.text == "month" and figure.layout.yaxis.title.text == "magnitude"
+    partial = scenario.live_chart({"mse": latest["mse"]}, sample=0, title="live")
+    assert [t.name for t in partial.data if "forecast" in t.name] == ["MSE forecast"]
 
 
-def test_seed_set_run_scores_the_seeds_windows():
+def test_a_live_snapshot_at_the_largest_window_is_under_20_kb():
+    from seqcore.scenarios.event_timing import model
+
+    config = Config(horizon=36, windows=20)
+    dataset = model.load_data(config)
+    x = (dataset.train_features / dataset.scale).astype(np.float32)
+    probe = model.Probe(model.build_model(config, config.steps), config, dataset, x, x, model.shown_windows(dataset))
+    probe.evaluate()
+    snapshot = probe.snapshot()
+    assert len(snapshot["predicted"]) == 6 and len(snapshot["predicted"][0]) == 36
+    assert len(json.dumps(snapshot)) <= 20_000
+
+
+def test_figures_use_only_human_trace_names_in_each_variants_style(tiny_run):
+    from seqcore.scenarios.event_timing import plots
+
+    scenario, _, result, _ = tiny_run
+    artifacts = result.artifacts
+    replayed = {variant: snaps[-1] for variant, snaps in artifacts.replay.items()}
+    figures = [
+        scenario.live_chart(replayed, sample=0, title="after training"),
+        plots.peaks(artifacts, VARIANTS),
+        plots.training_losses(result.history, VARIANTS),
+        plots.dilate_parts(result.history, VARIANTS),
+        *(plots.alignment(artifacts, 0, v) for v in VARIANTS),
+    ]
+    fixed = {
+        plots.HISTORY_LABEL,
+        plots.TRUTH_LABEL,
+        plots.TRUE_PEAK_LABEL,
+        plots.HARD_PATH_LABEL,
+        plots.NO_SHIFT_LABEL,
+        plots.SOFT_ALIGNMENT_LABEL,
+    }
+    human = fixed | {v.name for v in VARIANTS} | {f"{v.name} {s}" for v in VARIANTS for s in ("forecast", "peak")}
+    for figure in figures:
+        assert figure.layout.title.text
+        for trace in figure.data:
+            assert trace.name in human, trace.name
+            variant = next((v for v in VARIANTS if trace.name.startswith(v.name)), None)
+            if variant is not None:
+                assert trace.marker.color == variant.colour and trace.marker.symbol == variant.marker
+    losses_figure = figures[2]
+    assert len(losses_figure.data) == 3 and {t.yaxis for t in losses_figure.data} == {"y", "y2", "y3"}
+    titles = [annotation.text for annotation in losses_figure.layout.annotations]
+    assert titles[0].startswith("trained with MSE") and "below 0" in titles[1]
+
+
+def test_predictions_table_rows_agree_with_the_shown_windows(tiny_run):
+    scenario, config, result, _ = tiny_run
+    header, rows = scenario.predictions_table(result)
+    assert header[:5] == ["window", "held_out_window", "part", "month", "value"] and len(header) == 5 + len(KEYS)
+    shown = result.artifacts.windows
+    assert len(rows) == 2 * len(shown.index) * config.steps
+    future = [row for row in rows if row[0] == 1 and row[2] == "future"]
+    assert [row[5] for row in future] == shown.predicted["mse"][0]
+
+
+def test_same_config_gives_the_same_metrics(tiny_run):
+    scenario, config, result, _ = tiny_run
+    assert scenario.run(config).metrics == result.metrics
+
+
+@pytest.fixture(scope="module")
+def seed_set_run():
     scenario = seqcore.get_scenario("event_timing")
     config, _ = scenario.Config.from_params({"dataset": "seed", "epochs": "2", "units": "4"})
-    result = scenario.run(config)
-    assert result.artifacts["held_out_windows"] == 6 and result.notes
-    assert np.asarray(result.artifacts["windows"]["labels"][1]).tolist() == [8, 0, 0, 4, 0, 0, 0]
+    return scenario.run(config)
+
+
+def test_seed_set_run_scores_the_seeds_windows(seed_set_run):
+    result = seed_set_run
+    assert result.artifacts.held_out_windows == 6 and result.notes
+    assert result.artifacts.windows.labels[1] == [8, 0, 0, 4, 0, 0, 0]
+    assert result.artifacts.default_sample == 1  # window 1 of the seed is quiet: the page opens on window 2
     assert {"dilate/peak_time_error", "mse/tdi"} <= set(result.metrics)
+
+
+def test_the_seed_sets_notes_reach_the_page_from_a_stored_run(seed_set_run, tmp_path):
+    from seqcore.store import Store, entry_key
+
+    scenario = seqcore.get_scenario("event_timing")
+    config, _ = scenario.Config.from_params({"dataset": "seed", "epochs": "2", "units": "4"})
+    key = entry_key(scenario.name, config, scenario.version)
+    store = Store(tmp_path)
+    store.save(key, seed_set_run)
+    loaded, warnings = store.load(key)
+    assert warnings == [] and loaded is not None
+    assert loaded.notes == seed_set_run.notes and any("six windows" in note for note in loaded.notes)
+    assert loaded.artifacts == seed_set_run.artifacts
 
 
 def test_pretrained_default_shows_the_blur_and_the_sharp_peak():
     """The shipped default reproduces the page's story; if this fails: python -m seqcore pretrain --bundle."""
     from seqcore.store import BUNDLED_DIR, Store, entry_key
+
     scenario = seqcore.get_scenario("event_timing")
     key = entry_key(scenario.name, scenario.Config(), scenario.version)
     result, warnings = Store(BUNDLED_DIR / "none", bundled=BUNDLED_DIR).load(key)
@@ -218,3 +348,4 @@ def test_pretrained_default_shows_the_blur_and_the_sharp_peak():
     assert metrics_["mse/peak_height_error"] > 3  # MSE: a low blur
     assert max(metrics_["dilate/peak_hit_rate"], metrics_["soft_dtw/peak_hit_rate"]) > 0.5  # a sharp, timely 8
     assert metrics_["dilate/tdi"] < metrics_["mse/tdi"]
+    assert result.artifacts.windows.has_event[result.artifacts.default_sample]

@@ -1,5 +1,6 @@
 """Soft-DTW, its divergence and DILATE: values and gradients against tslearn's NumPy soft-DTW, laws, keras."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -9,7 +10,6 @@ from hypothesis.extra.numpy import arrays
 from tslearn.metrics import SoftDTW as ReferenceSoftDTW
 from tslearn.metrics import SquaredEuclidean
 
-import keras
 from seqcore import losses
 
 TOLERANCE = 1e-5
@@ -64,7 +64,9 @@ def test_soft_dtw_exact_small_values():
     # Float32 in, float32 out; shapes (batch, steps) and (batch, steps, 1) agree.
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     assert losses.soft_dtw(x, x[:, ::-1], 1.0).dtype == tf.float32
-    np.testing.assert_allclose(losses.soft_dtw(x, x[:, ::-1], 1.0), losses.soft_dtw(x[..., None], x[:, ::-1, None], 1.0))
+    np.testing.assert_allclose(
+        losses.soft_dtw(x, x[:, ::-1], 1.0), losses.soft_dtw(x[..., None], x[:, ::-1, None], 1.0)
+    )
 
 
 @pytest.mark.parametrize("n,m,features,gamma", PAIRS)
@@ -86,8 +88,9 @@ def test_dilate_parts_and_gradients_match_a_numpy_reference(n, m, features, gamm
             up, down = y[b].copy(), y[b].copy()
             up[index] += step
             down[index] -= step
-            numeric[index] = (reference_dilate(x[b], up, alpha, gamma)[0]
-                              - reference_dilate(x[b], down, alpha, gamma)[0]) / (2 * step)
+            numeric[index] = (
+                reference_dilate(x[b], up, alpha, gamma)[0] - reference_dilate(x[b], down, alpha, gamma)[0]
+            ) / (2 * step)
         np.testing.assert_allclose(grads[b], numeric, atol=TOLERANCE)
 
 
@@ -100,8 +103,9 @@ def test_dilate_gradient_equals_autodiff_through_the_soft_alignment():
         path = losses.soft_alignment(a, b, 0.01)
         return tf.reduce_sum(path * losses.time_penalty(20, 20), axis=[1, 2])
 
-    np.testing.assert_allclose(gradient(lambda a, b: losses.dilate(a, b, 0.0, 0.01)[0], x, y),
-                               gradient(by_autodiff, x, y), atol=1e-9)
+    np.testing.assert_allclose(
+        gradient(lambda a, b: losses.dilate(a, b, 0.0, 0.01)[0], x, y), gradient(by_autodiff, x, y), atol=1e-9
+    )
 
 
 def test_dilate_temporal_term_is_near_zero_without_a_shift_and_grows_with_one():
@@ -109,23 +113,30 @@ def test_dilate_temporal_term_is_near_zero_without_a_shift_and_grows_with_one():
     assert losses.dilate(ramp, ramp, 0.5, 0.001)[2].numpy()[0] < 1e-3
     spike = np.zeros((1, 10, 1))
     spike[0, 4] = 1.0
-    temporal = [losses.dilate(spike, np.roll(spike, shift, axis=1), 0.5, 0.001)[2].numpy()[0]
-                for shift in (0, 1, 3)]
+    temporal = [losses.dilate(spike, np.roll(spike, shift, axis=1), 0.5, 0.001)[2].numpy()[0] for shift in (0, 1, 3)]
     assert temporal[0] < temporal[1] < temporal[2]
 
 
 @settings(max_examples=40, deadline=None)
-@given(series=arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 12)),
-                     elements=st.floats(-5, 5, allow_nan=False)),
-       gamma=st.sampled_from([0.001, 0.01, 0.1, 1.0, 10.0]))
+@given(
+    series=arrays(
+        np.float64, st.tuples(st.integers(1, 4), st.integers(1, 12)), elements=st.floats(-5, 5, allow_nan=False)
+    ),
+    gamma=st.sampled_from([0.001, 0.01, 0.1, 1.0, 10.0]),
+)
 def test_divergence_of_a_series_with_itself_is_zero(series, gamma):
     assert np.all(losses.soft_dtw_divergence(series, series, gamma).numpy() == 0.0)
 
 
 @settings(max_examples=30, deadline=None)
-@given(pair=arrays(np.float64, st.tuples(st.just(2), st.integers(1, 3), st.integers(1, 10)),
-                   elements=st.floats(-3, 3, allow_nan=False)),
-       gamma=st.sampled_from([0.01, 0.1, 1.0]))
+@given(
+    pair=arrays(
+        np.float64,
+        st.tuples(st.just(2), st.integers(1, 3), st.integers(1, 10)),
+        elements=st.floats(-3, 3, allow_nan=False),
+    ),
+    gamma=st.sampled_from([0.01, 0.1, 1.0]),
+)
 def test_divergence_is_not_negative(pair, gamma):
     assert losses.soft_dtw_divergence(pair[0], pair[1], gamma).numpy().min() >= -1e-9
 
@@ -136,18 +147,25 @@ def test_gradients_stay_finite_for_small_gamma(name, gamma):
     rng = np.random.default_rng(0)
     x = (rng.normal(size=(8, 20, 1)) * 4).astype(np.float32)  # unscaled magnitudes: large costs
     y = (rng.normal(size=(8, 20, 1)) * 4).astype(np.float32)
-    function = {"soft_dtw": lambda a, b: losses.soft_dtw(a, b, gamma),
-                "divergence": lambda a, b: losses.soft_dtw_divergence(a, b, gamma),
-                "dilate": lambda a, b: losses.dilate(a, b, 0.5, gamma)[0]}[name]
+    function = {
+        "soft_dtw": lambda a, b: losses.soft_dtw(a, b, gamma),
+        "divergence": lambda a, b: losses.soft_dtw_divergence(a, b, gamma),
+        "dilate": lambda a, b: losses.dilate(a, b, 0.5, gamma)[0],
+    }[name]
     assert np.isfinite(function(x, y).numpy()).all()
     assert np.isfinite(gradient(function, x, y)).all()
 
 
-@pytest.mark.parametrize("call", [lambda: losses.soft_dtw(np.ones((1, 3)), np.ones((1, 3)), 0.0),
-                                  lambda: losses.dilate(np.ones((1, 3)), np.ones((1, 3)), 1.5, 0.1),
-                                  lambda: losses.SoftDTW(gamma=-1.0),
-                                  lambda: losses.Dilate(alpha=-0.1),
-                                  lambda: losses.soft_dtw(np.ones((3,)), np.ones((3,)), 1.0)])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: losses.soft_dtw(np.ones((1, 3)), np.ones((1, 3)), 0.0),
+        lambda: losses.dilate(np.ones((1, 3)), np.ones((1, 3)), 1.5, 0.1),
+        lambda: losses.SoftDTW(gamma=-1.0),
+        lambda: losses.Dilate(alpha=-0.1),
+        lambda: losses.soft_dtw(np.ones((3,)), np.ones((3,)), 1.0),
+    ],
+)
 def test_bad_arguments_raise_value_error_naming_them(call):
     with pytest.raises(ValueError, match="gamma|alpha|y_true"):
         call()
@@ -172,8 +190,13 @@ def test_a_model_compiled_with_each_loss_trains_saves_and_loads(loss, tmp_path):
     y = np.roll(x, 1, axis=1)
     inputs = keras.Input(shape=(6, 1))
     outputs = keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed=1))(
-        keras.layers.LSTM(4, return_sequences=True, kernel_initializer=keras.initializers.GlorotUniform(seed=2),
-                          recurrent_initializer=keras.initializers.Orthogonal(seed=3))(inputs))
+        keras.layers.LSTM(
+            4,
+            return_sequences=True,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=2),
+            recurrent_initializer=keras.initializers.Orthogonal(seed=3),
+        )(inputs)
+    )
     model = keras.Model(inputs, outputs)
     model.compile(optimizer="adam", loss=loss)
     before = model.evaluate(x, y, verbose=0)

@@ -6,6 +6,7 @@ A failure here means the code changed what the default run produces. Regenerate 
 
 import math
 
+import numpy as np
 import pytest
 
 import seqcore
@@ -20,14 +21,31 @@ def bundled(name):
     return Store(BUNDLED_DIR / "no-cache", bundled=BUNDLED_DIR).load(key)
 
 
+def probe_inputs(model):
+    """Zeros shaped like each of the model's inputs: 2 rows, and 8 wherever a size is free (time steps)."""
+    return [
+        np.zeros([2] + [8 if size is None else size for size in tensor.shape[1:]], tensor.dtype)
+        for tensor in model.inputs
+    ]
+
+
 @pytest.mark.parametrize("name", list(seqcore.SCENARIOS))
-def test_default_is_bundled_and_every_model_loads_in_safe_mode(name):
+def test_default_is_bundled_and_every_model_loads_in_safe_mode_and_predicts(name):
+    import keras
+
     result, warnings = bundled(name)
     assert result is not None, f"{name}: {REGENERATE}"
     assert warnings == []
-    for variant in result.models:
-        assert result.models[variant] is not None  # StoredModels loads with safe_mode=True
     assert len(list(BUNDLED_DIR.glob(f"{name}-*"))) == 1, f"{name}: more than one bundled default; {REGENERATE}"
+    variants = {variant.key for variant in seqcore.get_scenario(name).variants}
+    assert result.models and set(result.models) <= variants  # models are saved under their variant's key
+    for variant in result.models:
+        model = result.models[variant]  # StoredModels loads the checksummed file with safe_mode=True
+        assert isinstance(model, keras.Model) and model.count_params() > 0, variant
+        inputs = probe_inputs(model)
+        outputs = keras.tree.flatten(model(inputs, training=False))
+        assert outputs and all(np.all(np.isfinite(np.asarray(output))) for output in outputs), variant
+        assert all(np.asarray(output).shape[0] == 2 for output in outputs), variant  # one answer per row
 
 
 @pytest.mark.parametrize("name", list(seqcore.SCENARIOS))

@@ -1,5 +1,6 @@
-"""Sine frequency: generators, the FFT estimator and the bound, the config's clamps, and a tiny run."""
+"""Sine frequency: generators, the FFT estimator and the bound, the config's clamps, a tiny run, live snapshots."""
 
+import json
 import math
 import subprocess
 import sys
@@ -12,10 +13,8 @@ from hypothesis import strategies as st
 import seqcore
 from seqcore.scenarios.sine_frequency import data, estimators
 from seqcore.scenarios.sine_frequency.config import Config, highest_frequency
+from tests.conftest import TINY_SINE_FREQUENCY as TINY_SINE
 
-# A run small enough for a test that still trains every learned variant for real.
-TINY_SINE = {"max_frequency": "4", "series_per_frequency": "3", "series_length": "32", "epochs": "2",
-             "lstm_units": "8", "held_out_series": "20", "batch_size": "8"}
 VARIANTS = ("naive_lstm", "fixed_lstm", "dense", "fft")
 
 
@@ -42,14 +41,20 @@ def test_nyquist_and_noise_exact_values():
 def test_noise_has_the_requested_snr():
     clean = data.sine_series(np.full(400, 3.0), np.zeros(400), length=500)
     noisy = data.add_noise(clean, 10.0, np.random.default_rng(0))
-    snr = np.mean(clean ** 2) / np.mean((noisy - clean) ** 2)
+    snr = np.mean(clean**2) / np.mean((noisy - clean) ** 2)
     assert 10 * np.log10(snr) == pytest.approx(10.0, abs=0.1)
 
 
 def test_frequency_sets():
     rng = np.random.default_rng(0)
-    assert data.draw_frequencies(grid="integer", max_frequency=3, per_frequency=2, rng=rng).tolist() == \
-        [1, 1, 2, 2, 3, 3]
+    assert data.draw_frequencies(grid="integer", max_frequency=3, per_frequency=2, rng=rng).tolist() == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+    ]
     continuous = data.draw_frequencies(grid="continuous", max_frequency=10, per_frequency=5, rng=rng)
     assert len(continuous) == 50 and continuous.min() >= 1 and continuous.max() <= 10
     held = data.held_out_set(count=7, grid="integer", max_frequency=3, length=16, snr_db=None, rng=rng)
@@ -57,13 +62,16 @@ def test_frequency_sets():
     assert len(set(np.round(held.phases, 6))) == 7  # held-out phases are always random
 
 
-@pytest.mark.parametrize("call,name", [
-    (lambda: data.draw_frequencies(grid="log", max_frequency=5, per_frequency=1, rng=None), "grid"),
-    (lambda: data.draw_frequencies(grid="integer", max_frequency=5, per_frequency=0, rng=None), "per_frequency"),
-    (lambda: data.sine_series([1, 2], [0], length=8), "phases"),
-    (lambda: data.noise_sigma(float("nan")), "snr_db"),
-    (lambda: estimators.periodogram_peak(np.zeros((2, 3))), "series"),
-])
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: data.draw_frequencies(grid="log", max_frequency=5, per_frequency=1, rng=None), "grid"),
+        (lambda: data.draw_frequencies(grid="integer", max_frequency=5, per_frequency=0, rng=None), "per_frequency"),
+        (lambda: data.sine_series([1, 2], [0], length=8), "phases"),
+        (lambda: data.noise_sigma(float("nan")), "snr_db"),
+        (lambda: estimators.periodogram_peak(np.zeros((2, 3))), "series"),
+    ],
+)
 def test_bad_arguments_raise_value_errors_naming_them(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -71,6 +79,7 @@ def test_bad_arguments_raise_value_errors_naming_them(call, name):
 
 def test_frames_pad_the_front():
     from seqcore.scenarios.sine_frequency.networks import frames  # imports keras; cheap after the first test
+
     out = frames(np.arange(1, 6, dtype=np.float32).reshape(1, 5), 2)
     assert out.tolist() == [[[0, 1], [2, 3], [4, 5]]]
 
@@ -108,15 +117,24 @@ def test_refined_fft_sits_near_the_bound_at_10_db():
 
 # -- configuration -----------------------------------------------------------------------------------------------
 def test_importing_the_scenario_does_not_import_tensorflow():
-    code = ("import sys, seqcore.scenarios.sine_frequency as s; s.SCENARIO.Config.from_params({}); "
-            "sys.exit(1 if 'tensorflow' in sys.modules or 'keras' in sys.modules else 0)")
+    code = (
+        "import sys, seqcore.scenarios.sine_frequency as s; s.SCENARIO.Config.from_params({}); "
+        "sys.exit(1 if 'tensorflow' in sys.modules or 'keras' in sys.modules else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
 def test_the_default_is_the_accepted_answers_setting():
     cfg = Config()
-    assert (cfg.max_frequency, cfg.series_per_frequency, cfg.series_length, cfg.random_phase, cfg.noise,
-            cfg.lstm_units, cfg.sweep) == (10, 10, 100, True, False, 100, False)
+    assert (
+        cfg.max_frequency,
+        cfg.series_per_frequency,
+        cfg.series_length,
+        cfg.random_phase,
+        cfg.noise,
+        cfg.lstm_units,
+        cfg.sweep,
+    ) == (10, 10, 100, True, False, 100, False)
     assert cfg.constrain() == (cfg, [])
     assert Config.from_params(cfg.to_params()) == (cfg, [])
 
@@ -132,8 +150,9 @@ def test_zero_series_per_frequency_is_clamped():
     assert cfg.series_per_frequency == 1 and "minimum" in warnings[0]
 
 
-@pytest.mark.parametrize("raw,expected", [("inf", 60.0), ("+Infinity", 60.0), ("-inf", -10.0), ("nan", 20.0),
-                                          ("1e999", 60.0)])
+@pytest.mark.parametrize(
+    "raw,expected", [("inf", 60.0), ("+Infinity", 60.0), ("-inf", -10.0), ("nan", 20.0), ("1e999", 60.0)]
+)
 def test_non_finite_snr_is_clamped_with_a_warning(raw, expected):
     cfg, warnings = Config.from_params({"noise": "true", "snr_db": raw})
     assert cfg.snr_db == expected and len(warnings) == 1 and "snr_db" in warnings[0]
@@ -141,7 +160,7 @@ def test_non_finite_snr_is_clamped_with_a_warning(raw, expected):
 
 def test_a_short_series_skips_aliasing_sweep_points_and_big_runs_lose_epochs():
     cfg, warnings = Config.from_params({"sweep": "true", "series_length": "48"})
-    assert cfg.sweep_frequencies() == (10, 20) and any("30" in w and "alias" in w for w in warnings)
+    assert cfg.sweep_frequencies() == (10, 20) and warnings == []  # the page says which points ran
     cfg, warnings = Config.from_params({"series_length": "2000", "samples_per_step": "1", "epochs": "500"})
     assert cfg.epochs < 500 and cfg.work() <= 2_500_000 and any("epochs" in w for w in warnings)
     with pytest.raises(ValueError, match="series_per_frequency"):
@@ -175,9 +194,87 @@ def test_tiny_run_behaves_as_a_user_would_see_it(tiny_run):
     assert m["fft/mae"] < 1e-4  # noiseless: the classical estimator is exact
     assert m["snr/crlb/rmse_0"] > m["snr/crlb/rmse_10"] > m["snr/crlb/rmse_20"]
     assert m["snr/fft/rmse_10"] < 1.5 * m["snr/crlb/rmse_10"]
-    held = result.artifacts["held_out"]
-    assert len(held["true"]) == 20 and set(held["predicted"]) == set(VARIANTS)
-    assert result.artifacts["unit"] == "cycles per series" and result.artifacts["sweep"] is None
+    held = result.artifacts.held_out
+    assert len(held.true) == 20 and set(held.predicted) == set(VARIANTS)
+    assert result.artifacts.unit == "cycles per series" and result.artifacts.sweep is None
+
+
+def test_artifacts_survive_a_json_round_trip(tiny_run):
+    _, result, _ = tiny_run
+    again = seqcore.get_scenario("sine_frequency").Artifacts.from_json(
+        json.loads(json.dumps(result.artifacts.to_json()))
+    )
+    assert again == result.artifacts and again.snr.crlb == result.artifacts.snr.crlb
+
+
+def test_live_snapshots_are_small_and_replayed_for_every_variant(tiny_run):
+    _, result, events = tiny_run
+    snapshots = [e["snapshot"] for e in events if e["snapshot"] is not None]
+    assert {e["variant"] for e in events if e["snapshot"]} == {"naive_lstm", "fixed_lstm", "dense"}
+    assert max(len(json.dumps(s)) for s in snapshots) <= 20_000
+    replay = result.artifacts.replay
+    assert set(replay) == set(VARIANTS) and replay["fft"][0]["epoch"] == 1  # the FFT stands from the start
+    for variant in VARIANTS[:3]:
+        assert [s["epoch"] for s in replay[variant]] == [1, 2]
+        np.testing.assert_allclose(
+            replay[variant][-1]["predicted"], result.artifacts.held_out.predicted[variant], atol=1e-3
+        )  # the 20 held-out series are all shown
+
+
+def test_the_default_snapshot_is_small():
+    from seqcore.scenarios.sine_frequency.model import estimates_snapshot, shown_subset
+
+    rows = shown_subset(2000)
+    assert len(rows) == 200
+    snapshot = estimates_snapshot(np.full(len(rows), 123.4567), np.full(len(rows), -123.4567))
+    assert len(json.dumps(snapshot)) <= 20_000
+
+
+def test_live_chart_draws_the_truth_and_every_variant_that_has_reported(tiny_run):
+    _, result, _ = tiny_run
+    scenario = seqcore.get_scenario("sine_frequency")
+    last = {variant: snaps[-1] for variant, snaps in result.artifacts.replay.items()}
+    figure = scenario.live_chart(last, sample=0, title="after epoch 2 of 2")
+    names = [trace.name for trace in figure.data if trace.mode == "markers"]
+    assert names == [v.name for v in scenario.variants]
+    assert any(trace.name == "estimate = truth" for trace in figure.data)
+    partial = scenario.live_chart({"dense": last["dense"]}, sample=0, title="")
+    assert [trace.name for trace in partial.data if trace.mode == "markers"] == ["dense network"]
+    assert len(partial.layout.annotations) == 4  # every panel keeps its place while others wait
+
+
+def test_every_trace_name_is_a_variant_name_or_a_fixed_label(tiny_run):
+    from seqcore.scenarios.sine_frequency import plots
+
+    _, result, _ = tiny_run
+    scenario = seqcore.get_scenario("sine_frequency")
+    a, variants = result.artifacts, scenario.variants
+    figures = [
+        scenario.live_chart({v: s[-1] for v, s in a.replay.items()}, sample=0, title=""),
+        plots.error_vs_frequency(a, variants),
+        plots.example_series(a, 0, variants),
+        plots.max_frequency_sweep(a, variants),
+        plots.rmse_vs_snr(a, variants),
+        plots.training_curves(result.history, variants),
+    ]
+    fixed = {
+        "estimate = truth",
+        "held-out series",
+        "the seed's answer (training MAE)",
+        "FFT peak + parabola only",
+        "Cramér–Rao bound",
+    }
+    names = {trace.name for figure in figures for trace in figure.data}
+    human = {v.name for v in variants}
+    assert all(name in fixed or name in human or name.split(":")[0].split(" (")[0] in human for name in names), names
+    assert human <= names
+
+
+def test_predictions_table_has_a_row_per_held_out_series(tiny_run):
+    _, result, _ = tiny_run
+    header, rows = seqcore.get_scenario("sine_frequency").predictions_table(result)
+    assert header == ["series", "true_frequency", *(f"estimate_{v}" for v in VARIANTS)]
+    assert len(rows) == 20 and rows[0][0] == 1 and all(isinstance(value, float) for value in rows[0][1:])
 
 
 def test_same_config_gives_the_same_metrics(tiny_run):
@@ -188,7 +285,9 @@ def test_same_config_gives_the_same_metrics(tiny_run):
 
 def test_models_survive_a_safe_keras_round_trip(tiny_run, tmp_path):
     import keras
+
     from seqcore.scenarios.sine_frequency.networks import frames
+
     cfg, result, _ = tiny_run
     x = frames(np.random.default_rng(0).standard_normal((3, cfg.series_length)), cfg.samples_per_step)
     model = result.models["fixed_lstm"]
@@ -199,18 +298,31 @@ def test_models_survive_a_safe_keras_round_trip(tiny_run, tmp_path):
 
 def test_every_figure_is_drawn_with_titled_axes(tiny_run):
     from seqcore.scenarios.sine_frequency import plots
+
     _, result, _ = tiny_run
-    figures = [plots.predicted_vs_true(result.artifacts), plots.error_vs_frequency(result.artifacts),
-               plots.example_series(result.artifacts), plots.max_frequency_sweep(result.artifacts),
-               plots.rmse_vs_snr(result.artifacts), plots.training_curves(result.history)]
+    scenario = seqcore.get_scenario("sine_frequency")
+    a, variants = result.artifacts, scenario.variants
+    figures = [
+        scenario.live_chart({v: s[-1] for v, s in a.replay.items()}, sample=0, title=""),
+        plots.error_vs_frequency(a, variants),
+        plots.example_series(a, 0, variants),
+        plots.max_frequency_sweep(a, variants),
+        plots.rmse_vs_snr(a, variants),
+        plots.training_curves(result.history, variants),
+    ]
     for figure in figures:
         layout = figure.to_plotly_json()["layout"]
         for axis in ("xaxis", "yaxis"):  # shared axes are titled once (bottom row / first column)
-            assert any(value.get("title", {}).get("text") for key, value in layout.items()
-                       if key.startswith(axis)), (axis, layout.get("title"))
+            assert any(value.get("title", {}).get("text") for key, value in layout.items() if key.startswith(axis)), (
+                axis,
+                layout.get("title"),
+            )
     layout = figures[0].to_plotly_json()["layout"]
-    assert any("cycles per series" in value.get("title", {}).get("text", "") for key, value in layout.items()
-               if key.startswith("xaxis"))
+    assert any(
+        "cycles per series" in value.get("title", {}).get("text", "")
+        for key, value in layout.items()
+        if key.startswith("xaxis")
+    )
 
 
 class _Guess:
@@ -224,29 +336,31 @@ class _Guess:
 
 
 def test_the_sweep_adds_its_keys_and_the_seeds_numbers(monkeypatch):
-    from seqcore.scenarios.sine_frequency import model
+    from seqcore.scenarios.sine_frequency import model, plots
+
     trained = []
 
-    def fake_train(cfg, variant, max_frequency, *args):
+    def fake_train(cfg, variant, max_frequency, *args, **kwargs):
         trained.append((variant, max_frequency))
         return _Guess(max_frequency / 2), [{"loss": 1.0, "mae": 1.0}]
 
-    monkeypatch.setattr(model, "train", fake_train)
-    monkeypatch.setattr(model, "inference_copy", lambda guess: guess)
+    monkeypatch.setattr(model, "train_variant", fake_train)
     scenario = seqcore.get_scenario("sine_frequency")
-    cfg, _ = scenario.Config.from_params({**TINY_SINE, "series_length": "64", "max_frequency": "20",
-                                          "sweep": "true"})
+    cfg, _ = scenario.Config.from_params({**TINY_SINE, "series_length": "64", "max_frequency": "20", "sweep": "true"})
     result = scenario.run(cfg)
     assert sorted(trained) == sorted((v, f) for v in VARIANTS[:3] for f in (10, 20, 30))  # 20 is not retrained
     sweep_keys = {f"sweep/{v}/mae_max_{f}" for v in VARIANTS for f in (10, 20, 30)}
     assert sweep_keys <= set(result.metrics) and len(result.metrics) == 8 + 15 + 12
     assert result.metrics["sweep/fixed_lstm/mae_max_20"] == result.metrics["fixed_lstm/mae"]
     assert result.metrics["sweep/dense/mae_max_10"] == pytest.approx(2.5)  # mean |f − 5| over 1 … 10
-    assert result.artifacts["sweep"]["seed_train_mae"] == [0.0504, 0.146, 0.407]
+    assert result.artifacts.sweep.seed_train_mae == [0.0504, 0.146, 0.407]
+    ticks = plots.max_frequency_sweep(result.artifacts, scenario.variants).layout.xaxis.ticktext
+    assert ticks == ("10<br>seed 0.0504", "20<br>seed 0.146", "30<br>seed 0.407")  # clear of lines and markers
 
 
 def test_a_cancelled_run_stops():
-    from seqcore.training import CancelToken, Cancelled
+    from seqcore.training import Cancelled, CancelToken
+
     token = CancelToken()
     token.cancel()
     scenario = seqcore.get_scenario("sine_frequency")

@@ -8,5 +8,13 @@ from seqcore.ui.charts import chart, replay_chart, sample_picker
 from seqcore.ui.downloads import downloads
 from seqcore.ui.page import header, metrics_table, scenario_page, why_and_fix
 
-__all__ = ["scenario_page", "header", "metrics_table", "why_and_fix", "downloads", "chart", "sample_picker",
-           "replay_chart"]
+__all__ = [
+    "scenario_page",
+    "header",
+    "metrics_table",
+    "why_and_fix",
+    "downloads",
+    "chart",
+    "sample_picker",
+    "replay_chart",
+]

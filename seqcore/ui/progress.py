@@ -1,26 +1,33 @@
-"""Load a finished run from the store, or train it in the worker with a live progress panel.
+"""The run behind a page: loaded from the store, or trained in a worker while a live panel watches it.
 
-The script thread never trains: it submits to the process-wide :class:`~seqcore.jobs.JobManager` and watches.
-If the visitor resubmits or presses Cancel, their claim on the old run is withdrawn (the worker is stopped when
-nobody else is waiting for the same run). Leaving the page does not lose a run: it finishes into the cache.
+The script thread never trains: it submits to the process-wide :class:`~seqcore.jobs.JobManager`. While a run
+trains, a fragment that reruns itself (``st.fragment(run_every=…)``) draws the progress, the live predictions and
+the live loss curves, so the rest of the page stays interactive and nothing blocks: a header Stop, a closed tab or
+a dropped connection leave no frozen panel. When the run ends the fragment reruns the whole page.
+
+A run is found by its configuration's key, not only by the session, so a reload re-attaches to it. The page
+always has something to draw: the run for the configuration, else the last finished run the visitor saw on this
+page, else the default — under a banner that says which.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import time
 import uuid
 from typing import Any
 
 import streamlit as st
 
 from seqcore import plots
-from seqcore.jobs import DONE, QUEUED, RUNNING, JobManager, QueueFull
+from seqcore.jobs import DONE, FAILED, QUEUED, RUNNING, JobManager, Refused
 from seqcore.result import Result
 from seqcore.store import Store, StoreError, entry_key
+from seqcore.ui.charts import chart, sample_key
 from seqcore.ui.safe_text import literal
 
-WATCH_SECONDS = 0.3  # how often the panel refreshes while a run trains
+LIVE_REFRESH_SECONDS = 0.5  # the live panel redraws about twice a second
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,93 +70,222 @@ def visitor_id() -> str:
     return st.session_state["visitor"]
 
 
-def trained_result(scenario: Any, config: Any, submitted: bool) -> Result | None:
-    """The run for ``config``: from the cache at once, or trained now if the visitor pressed Train.
+def client_id() -> str:
+    """Who a fair queue counts runs for: the visitor's address where Streamlit knows it, else the session."""
+    return getattr(st.context, "ip_address", None) or visitor_id()
 
-    Returns None (having said why on the page) when the config is not trained yet, or training failed or
-    was cancelled.
+
+def _jobs() -> dict[str, str]:
+    return st.session_state.setdefault("jobs", {})
+
+
+def _last_shown_key(scenario: Any) -> str:
+    return f"{scenario.name}.last-shown"
+
+
+def _cancelled_key(scenario: Any) -> str:
+    return f"{scenario.name}.cancelled"
+
+
+def _note_key(scenario: Any) -> str:
+    return f"{scenario.name}.run-note"
+
+
+def estimated_seconds(scenario: Any, config: Any) -> float | None:
+    """About how long ``config`` takes here: the default run's measured time, scaled by the work."""
+    default = scenario.Config()
+    result, _ = load_stored(entry_key(scenario.name, default, scenario.version))
+    if result is None or not result.seconds:
+        return None
+    return result.seconds * config.work() / max(default.work(), 1e-9)
+
+
+def _about(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f" (about {max(5, round(seconds / 5) * 5):.0f} s here)"
+    return f" (about {seconds / 60:.0f} min here)"
+
+
+def run_for(scenario: Any, config: Any, train_pressed: bool) -> tuple[Result | None, bool]:
+    """The result to draw for ``config`` and whether it is that configuration's own (not a stand-in).
+
+    Trains on a Train press (a cached configuration loads at once instead); re-attaches to a run of the same
+    configuration that is training for anyone; otherwise shows a stand-in under a banner saying why.
     """
     key = entry_key(scenario.name, config, scenario.version)
-    jobs = st.session_state.setdefault("jobs", {})
-    manager = job_manager()
+    manager, jobs, visitor = job_manager(), _jobs(), visitor_id()
     result, warnings = load_stored(key)
     for warning in warnings:
-        st.warning(literal(warning), icon="⚠️")
-    previous = jobs.get(scenario.name)
-    if submitted and previous:
-        old = manager.status(previous)
+        st.warning(literal(warning), icon=":material/warning:")
+    mine = jobs.get(scenario.name)
+    if train_pressed:
+        st.session_state.pop(_note_key(scenario), None)
+        st.session_state.pop(_cancelled_key(scenario), None)
+        old = manager.status(mine) if mine else None
         if old is not None and old.key != key:
-            manager.cancel(previous, visitor_id())  # a new submit replaces the visitor's older run
+            manager.cancel(mine, visitor)  # a new press replaces the visitor's own older run on this page
             jobs.pop(scenario.name, None)
+        if result is not None:
+            st.success(
+                "Loaded from the cache: these settings were trained before, the results are below.",
+                icon=":material/bolt:",
+            )
+        elif not _submit(scenario, config, key):
+            return _stand_in(scenario), False
     if result is not None:
-        return result
-    if submitted and scenario.name not in jobs:
-        try:
-            jobs[scenario.name] = manager.submit(scenario, config, visitor_id())
-        except QueueFull as full:
-            st.error(f"The training queue is full ({full}).")
-            return None
+        st.session_state[_last_shown_key(scenario)] = key
+        _show_note(scenario)
+        return result, True
     job_id = jobs.get(scenario.name)
-    status = manager.status(job_id) if job_id else None
-    if status is None or status.key != key:
-        st.info("This configuration has not been trained yet. Press **Train** in the sidebar to train it "
-                "here (a progress bar and live loss curves will show).", icon="ℹ️")
-        return None
-    return _watch(scenario, job_id, key)
+    status = manager.status(job_id, watcher=visitor) if job_id else None
+    if (status is None or status.key != key) and st.session_state.get(_cancelled_key(scenario)) != key:
+        job_id = manager.find(key)  # a reload, or another visitor training the same configuration
+        status = manager.status(job_id, watcher=visitor) if job_id else None
+    if status is not None and status.state in (QUEUED, RUNNING):
+        jobs[scenario.name] = job_id
+        _live_panel(scenario, job_id)
+        st.caption("Below: the last finished results on this page, until this run is done.")
+        return _stand_in(scenario), False
+    unsaved = manager.unsaved_result(job_id) if status is not None and status.state == DONE else None
+    if unsaved is not None:  # trained, but the cache could not be written: show it anyway, and say so
+        _show_note(scenario)
+        st.warning(status.notice, icon=":material/warning:")
+        return unsaved, True
+    _explain_missing(scenario, config, key, status)
+    return _stand_in(scenario), False
 
 
-def _watch(scenario: Any, job_id: str, key: str) -> Result | None:
-    """Block the script (not the app) while the worker trains, redrawing progress; then load the result."""
-    manager = job_manager()
-    placeholder = st.empty()  # the panel makes way for the results once the run is done
-    with placeholder.container(border=True):
+def _submit(scenario: Any, config: Any, key: str) -> bool:
+    try:
+        _jobs()[scenario.name] = job_manager().submit(scenario, config, visitor_id(), client=client_id())
+        return True
+    except Refused as refused:  # the queue says no (full, or this visitor already has runs waiting)
+        log.info("run refused for %s: %s", key, refused)
+        st.error(literal(refused.visitor_message), icon=":material/hourglass_top:")
+        return False
+
+
+def _explain_missing(scenario: Any, config: Any, key: str, status: Any) -> None:
+    """Why there is no result for this configuration, and what to do."""
+    _show_note(scenario)
+    if status is not None and status.state == FAILED and status.key == key:
+        _jobs().pop(scenario.name, None)
+        st.error(
+            f"Training did not finish: {literal(status.error)} Press **Train** to try again.", icon=":material/error:"
+        )
+    elif job_manager().was_lost(key):
+        st.warning(
+            "This configuration was training when the server restarted, and that run was lost. "
+            "Press **Train** to run it again.",
+            icon=":material/restart_alt:",
+        )
+    elif _note_key(scenario) not in st.session_state:
+        st.info(
+            f"**These settings are not trained yet.** Press **Train** in the sidebar to train them"
+            f"{_about(estimated_seconds(scenario, config))}; a live panel will show the predictions as they "
+            "learn. Until then the page shows the results below.",
+            icon=":material/info:",
+        )
+    shown = st.session_state.get(_last_shown_key(scenario))
+    default_key = entry_key(scenario.name, scenario.Config(), scenario.version)
+    st.caption(
+        "Below: your last finished run on this page."
+        if shown and shown != default_key
+        else "Below: the default settings' results."
+    )
+
+
+def _show_note(scenario: Any) -> None:
+    note = st.session_state.pop(_note_key(scenario), None)
+    if note:
+        st.info(note, icon=":material/stop_circle:")
+
+
+def _stand_in(scenario: Any) -> Result | None:
+    """The last finished run the visitor saw on this page, else the default (which ships pretrained)."""
+    for key in (
+        st.session_state.get(_last_shown_key(scenario)),
+        entry_key(scenario.name, scenario.Config(), scenario.version),
+    ):
+        if key:
+            result, _ = load_stored(key)
+            if result is not None:
+                return result
+    return None
+
+
+def _cancel(scenario: Any, job_id: str) -> None:
+    status = job_manager().status(job_id)
+    job_manager().cancel(job_id, visitor_id())
+    _jobs().pop(scenario.name, None)
+    if status is not None:  # do not re-attach to it (another visitor may still be training it)
+        st.session_state[_cancelled_key(scenario)] = status.key
+    st.session_state[_note_key(scenario)] = "Training cancelled. The page shows the last finished results."
+
+
+@st.fragment(run_every=LIVE_REFRESH_SECONDS)
+def _live_panel(scenario: Any, job_id: str) -> None:
+    """Progress, live predictions and live loss curves; reruns the page once the run is no longer training."""
+    status = job_manager().status(job_id, watcher=visitor_id())
+    if status is None or status.state not in (QUEUED, RUNNING) or _jobs().get(scenario.name) != job_id:
+        if status is not None and status.state == DONE and status.saved:
+            st.session_state[_note_key(scenario)] = (
+                f"Trained in {status.seconds:.1f} s and saved: this link now opens instantly."
+            )
+        st.rerun(scope="app")
+    with st.container(border=True):
         st.markdown("**Training** — in a separate worker process; you may leave and come back.")
-        if st.button("Cancel training", key=f"cancel-{job_id}"):
-            manager.cancel(job_id, visitor_id())
-            st.session_state["jobs"].pop(scenario.name, None)
-            st.warning("Training cancelled. Press **Train** to start again.", icon="⏹️")
-            return None
-        bar = st.progress(0.0, text="Starting…")
-        chart = st.empty()
-    drawn = -1
-    while True:
-        status = manager.status(job_id)
-        if status is None:
-            st.error("This run is no longer known to the server (it may have restarted). Press **Train** again.")
-            return None
+        st.button("Cancel training", key=f"{scenario.name}.cancel", on_click=_cancel, args=(scenario, job_id))
         if status.state == QUEUED:
-            bar.progress(0.0, text=f"Waiting for a free trainer: place {status.queue_position} in the queue.")
-        elif status.state == RUNNING:
-            last = status.events[-1] if status.events else None
-            text = (f"{last['variant']}: epoch {last['epoch']}/{last['epochs']} · {status.seconds:.0f} s"
-                    if last else f"Preparing data and models · {status.seconds:.0f} s")
-            bar.progress(min(status.fraction, 1.0), text=text)
-            if len(status.events) != drawn:
-                drawn = len(status.events)
-                figure = plots.training_curves(plots.history_from_events(status.events),
-                                               title="Live training curves")
-                chart.plotly_chart(figure, width="stretch", key=f"live-{job_id}-{drawn}")
-        elif status.state == DONE:
-            placeholder.empty()
-            st.success(f"Trained in {status.seconds:.1f} s and saved: this link now opens instantly.", icon="✅")
-            break
-        else:
-            st.session_state["jobs"].pop(scenario.name, None)
-            st.error(f"Training did not finish: {literal(status.error)}. Press **Train** to try again.")
-            return None
-        time.sleep(WATCH_SECONDS)
-    st.session_state["jobs"].pop(scenario.name, None)
-    result, warnings = load_stored(key)
-    if result is None:
-        st.error("The run finished but its result could not be read back; press **Train** to run it again.")
-    return result
+            wait = getattr(status, "estimated_wait_s", None)
+            about = f" — about {wait:.0f} s" if wait else ""
+            st.progress(0.0, text=f"Waiting for a free trainer: place {status.queue_position} in the queue{about}.")
+            return
+        last = status.events[-1] if status.events else None
+        if last is None:
+            st.progress(
+                0.0, text=f"Starting the worker, making the data and building the models · {status.seconds:.0f} s"
+            )
+            return
+        st.progress(
+            min(status.fraction, 1.0),
+            text=f"{scenario.variant_name(last['variant'])}: epoch {last['epoch']} of {last['epochs']} · "
+            f"{status.seconds:.0f} s",
+        )
+        snapshots, epoch, epochs = latest_snapshots(status.events)
+        if snapshots:
+            sample = st.session_state.get(sample_key(scenario), 0)
+            chart(
+                scenario.live_chart(snapshots, sample=sample, title=f"Live: after epoch {epoch} of {epochs}"),
+                key=f"{scenario.name}.live-predictions",
+            )
+        chart(
+            plots.training_curves(
+                plots.history_from_events(status.events), scenario.variants, title="Live training curves"
+            ),
+            key=f"{scenario.name}.live-curves",
+        )
+
+
+def latest_snapshots(events: list[dict]) -> tuple[dict[str, dict], int, int]:
+    """Each variant's latest snapshot, and the epoch (of how many) the oldest of them shows."""
+    latest: dict[str, dict] = {}
+    epochs = 0
+    for event in events:
+        if event.get("snapshot") is not None:
+            latest[event["variant"]] = {"epoch": event["epoch"], **event["snapshot"]}
+            epochs = max(epochs, event["epochs"])
+    epoch = min((snap["epoch"] for snap in latest.values()), default=0)
+    return latest, epoch, epochs
 
 
 def model_or_none(result: Result, variant: str) -> Any:
     """A stored model for interactive use, or None with an error shown (a damaged file is removed)."""
     try:
         return result.models[variant]
-    except StoreError as error:
+    except StoreError:
         _stored_result.clear()
-        st.error(f"The saved model could not be loaded ({literal(error)}). Press **Train** to retrain it.")
+        st.error("The saved model could not be loaded, so it was removed. Press **Train** to train it again.")
         return None

@@ -13,28 +13,32 @@ each attempt gave — the exception's type and message, or the loss value — so
 4. The one case that runs, every label 0: a softmax over one unit is exp(z)/exp(z) = 1 whatever z is, so
    the loss is exactly 0 and so is its gradient: nothing could ever be learned.
 
-The training attempt itself (a real step with keras' ``SparseCategoricalCrossentropy``) is recorded by
-:func:`attempt_training`. Inside ``model.fit`` the same error arrives wrapped as "Graph execution error" with
-a traceback of graph nodes; :func:`clean_message` keeps only the sentence that matters.
+The training attempt itself (the trainer's real steps with keras' ``SparseCategoricalCrossentropy``) is
+recorded by :func:`attempt_training`. Inside a compiled step the same error arrives wrapped as "Graph execution
+error" with a traceback of graph nodes; :func:`clean_message` keeps only the sentence that matters.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from seqcore.training import Cancelled
+from seqcore.scenarios.binary_labels.artifacts import Attempt, OneUnitSoftmax
+from seqcore.training import Cancelled, TimeLimitExceeded
 
 MAX_MESSAGE_CHARS = 420
 MAX_LABEL_VALUES = 12  # TensorFlow lists every label of the batch; keep the first few
-REASON = ("Sparse cross-entropy reads each label as the index of the output unit that should win, and a "
-          "one-unit head has only index 0, so the labels 1 and 2 point at units that do not exist: TensorFlow "
-          "refuses them on a CPU (on a GPU it documents NaN losses instead). Moving the labels to 0/1 does not "
-          "help, since label 1 is still out of range and a softmax over one unit is always exactly 1, so label 0 "
-          "costs nothing and teaches nothing — the fix is two softmax units with one-hot 0/1 targets, or one "
-          "sigmoid unit with binary cross-entropy.")
+REASON = (
+    "Sparse cross-entropy reads each label as the index of the output unit that should win, and a "
+    "one-unit head has only index 0, so the labels 1 and 2 point at units that do not exist: TensorFlow "
+    "refuses them on a CPU (on a GPU it documents NaN losses instead). Moving the labels to 0/1 does not "
+    "help, since label 1 is still out of range and a softmax over one unit is always exactly 1, so label 0 "
+    "costs nothing and teaches nothing — the fix is two softmax units with one-hot 0/1 targets, or one "
+    "sigmoid unit with binary cross-entropy."
+)
 
 
 def clean_message(text: str) -> str:
@@ -42,8 +46,13 @@ def clean_message(text: str) -> str:
     lines = []
     for line in str(text).splitlines():
         stripped = line.strip()
-        if (not stripped or stripped.startswith("File ") or stripped.startswith("Detected at node")
-                or stripped.startswith("Graph execution error") or stripped.startswith("[[")):
+        if (
+            not stripped
+            or stripped.startswith("File ")
+            or stripped.startswith("Detected at node")
+            or stripped.startswith("Graph execution error")
+            or stripped.startswith("[[")
+        ):
             continue
         lines.append(stripped)
     message = " ".join(lines)
@@ -59,95 +68,133 @@ def clean_message(text: str) -> str:
     message = re.sub(r"Label values:((?:\s+-?\d+)+)", shorten, message)
     message = re.sub(r"\s+", " ", message).strip()
     if len(message) > MAX_MESSAGE_CHARS:
-        message = message[:MAX_MESSAGE_CHARS - 1] + "…"
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
     return message
 
 
-def _outcome(attempt: str, code: str, compute: Callable[[], Any]) -> dict:
+def _outcome(attempt: str, code: str, compute: Callable[[], Any]) -> Attempt:
     """Run one attempt; record the loss it returned or the error it raised (never re-raised)."""
-    record = {"attempt": attempt, "code": code}
     try:
         value = np.asarray(compute(), np.float64)
     except Exception as error:  # noqa: BLE001 — recording what TensorFlow raises is the point
-        record.update(outcome="error", error_type=type(error).__name__, message=clean_message(error))
-        return record
+        return Attempt(
+            attempt=attempt, code=code, outcome="error", error_type=type(error).__name__, message=clean_message(error)
+        )
     mean = float(np.mean(value))
-    record.update(outcome="value", loss=None if not np.isfinite(mean) else round(mean, 6),
-                  loss_text=f"{mean:.6g}", message=f"returned a loss of {mean:.6g}")
-    return record
+    return Attempt(
+        attempt=attempt,
+        code=code,
+        outcome="value",
+        loss=round(mean, 6) if np.isfinite(mean) else None,
+        loss_text=f"{mean:.6g}",
+        message=f"returned a loss of {mean:.6g}",
+    )
 
 
 def device_name() -> str:
     import tensorflow as tf
+
     return "GPU" if tf.config.list_logical_devices("GPU") else "CPU"
 
 
-def probe(labels_1_2: np.ndarray, logits: np.ndarray) -> dict:
+def probe(labels_1_2: np.ndarray, logits: np.ndarray) -> tuple[list[Attempt], OneUnitSoftmax]:
     """Replay the seed's failing loss on ``logits`` (windows, steps, 1) and labels 1/2 (windows, steps).
 
-    Returns {"device", "attempts": [...], "softmax_one_unit": {...}}; never raises for what TensorFlow does.
+    Returns the attempts in order and what a one-unit softmax does to these logits; never raises for what
+    TensorFlow does.
     """
     import tensorflow as tf
 
     labels_1_2 = np.asarray(labels_1_2)
     logits = np.asarray(logits, np.float32)
     if logits.ndim != 3 or logits.shape[-1] != 1 or logits.shape[:2] != labels_1_2.shape:
-        raise ValueError(f"logits: must be (windows, steps, 1) matching labels {labels_1_2.shape}; "
-                         f"received {logits.shape}")
+        raise ValueError(
+            f"logits: must be (windows, steps, 1) matching labels {labels_1_2.shape}; received {logits.shape}"
+        )
     sparse = tf.nn.sparse_softmax_cross_entropy_with_logits
     attempts = [
-        _outcome("The seed's call: float labels 1/2 shaped like the logits (windows, steps, 1)",
-                 "tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=outputs)",
-                 lambda: sparse(labels=labels_1_2.astype(np.float32)[..., None], logits=logits)),
-        _outcome("Integer labels 1/2 shaped (windows, steps): the shape sparse labels need",
-                 "sparse_softmax_cross_entropy_with_logits(labels=tf.cast(y[..., 0], tf.int32), logits=outputs)",
-                 lambda: sparse(labels=labels_1_2.astype(np.int32), logits=logits)),
-        _outcome("Labels moved to 0/1, still one output unit",
-                 "sparse_softmax_cross_entropy_with_logits(labels=y01, logits=outputs)",
-                 lambda: sparse(labels=(labels_1_2 - 1).astype(np.int32), logits=logits)),
+        _outcome(
+            "The seed's call: float labels 1/2 shaped like the logits (windows, steps, 1)",
+            "tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=outputs)",
+            lambda: sparse(labels=labels_1_2.astype(np.float32)[..., None], logits=logits),
+        ),
+        _outcome(
+            "Integer labels 1/2 shaped (windows, steps): the shape sparse labels need",
+            "sparse_softmax_cross_entropy_with_logits(labels=tf.cast(y[..., 0], tf.int32), logits=outputs)",
+            lambda: sparse(labels=labels_1_2.astype(np.int32), logits=logits),
+        ),
+        _outcome(
+            "Labels moved to 0/1, still one output unit",
+            "sparse_softmax_cross_entropy_with_logits(labels=y01, logits=outputs)",
+            lambda: sparse(labels=(labels_1_2 - 1).astype(np.int32), logits=logits),
+        ),
     ]
     zeros = tf.zeros(labels_1_2.shape, tf.int32)
     variable = tf.Variable(logits)
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(sparse(labels=zeros, logits=variable))
     gradient = np.asarray(tape.gradient(loss, variable))
-    attempts.append({"attempt": "Every label 0, one output unit: the only labels a one-unit softmax accepts",
-                     "code": "sparse_softmax_cross_entropy_with_logits(labels=zeros, logits=outputs)",
-                     "outcome": "value", "loss": round(float(loss), 6), "loss_text": f"{float(loss):.6g}",
-                     "message": f"returned a loss of {float(loss):.6g}; largest gradient "
-                                f"{float(np.max(np.abs(gradient))):.6g}"})
+    largest = float(np.max(np.abs(gradient)))
+    attempts.append(
+        Attempt(
+            attempt="Every label 0, one output unit: the only labels a one-unit softmax accepts",
+            code="sparse_softmax_cross_entropy_with_logits(labels=zeros, logits=outputs)",
+            outcome="value",
+            loss=round(float(loss), 6),
+            loss_text=f"{float(loss):.6g}",
+            message=f"returned a loss of {float(loss):.6g}; largest gradient {largest:.6g}",
+        )
+    )
     sample = logits.ravel()[:6].astype(np.float64)
-    one_unit = {"logits": np.round(sample, 4).tolist(),
-                "softmax": np.asarray(tf.nn.softmax(sample[:, None], axis=-1))[:, 0].round(6).tolist(),
-                "loss_with_label_0": round(float(loss), 6),
-                "largest_gradient": float(np.max(np.abs(gradient)))}
-    return {"device": device_name(), "attempts": attempts, "softmax_one_unit": one_unit}
+    one_unit = OneUnitSoftmax(
+        logits=np.round(sample, 4).tolist(),
+        softmax=np.asarray(tf.nn.softmax(sample[:, None], axis=-1))[:, 0].round(6).tolist(),
+        loss_with_label_0=round(float(loss), 6),
+        largest_gradient=largest,
+    )
+    return attempts, one_unit
 
 
-def attempt_training(first_step: Callable[[], Any], train: Callable[[], list[dict]]) -> tuple[list[dict], dict]:
-    """Try to train the broken variant; return (history, what happened).
+TRAINING_CODE = (
+    "loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y12, model(x))  "
+    "# y12: labels 1/2, shape (windows, steps, 1)"
+)
 
-    ``first_step`` runs one real training step (forward pass, the keras loss, gradients, an Adam update) on the
-    first batch. On a CPU it raises ``InvalidArgumentError`` at the loss; that error is the result, summarised,
-    and nothing more is trained. Where it does not raise (a GPU returns NaN instead), ``train`` runs the full
-    training and the record says what its loss was.
+
+def attempt_training(train: Callable[[], list[dict]]) -> tuple[list[dict], Attempt]:
+    """Try to train the broken variant; return (its per-epoch logs, what happened).
+
+    ``train`` trains it through the one trainer. On a CPU the first step raises ``InvalidArgumentError`` at
+    the loss: that error is the result, summarised, and nothing is trained. Where it does not raise (a GPU
+    returns NaN instead), the training runs to the end and the record says what its loss was. A cancel or a
+    time limit is not a result: it propagates.
     """
-    code = ("loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y12, model(x))  "
-            "# y12: labels 1/2, shape (windows, steps, 1)")
-    record = {"attempt": "The first training step: keras' sparse cross-entropy on the one-unit head", "code": code}
+    attempt = "Training: keras' sparse cross-entropy on the one-unit head, through the trainer"
     try:
-        first = float(np.mean(np.asarray(first_step(), np.float64)))
-    except Cancelled:
+        history = train()
+    except (Cancelled, TimeLimitExceeded):
         raise
     except Exception as error:  # noqa: BLE001 — the error is the result this variant exists to show
-        record.update(outcome="error", error_type=type(error).__name__, message=clean_message(error),
-                      epochs_completed=0)
-        return [], record
-    history = train()
-    last = history[-1].get("loss", float("nan")) if history else first
+        return [], Attempt(
+            attempt=attempt,
+            code=TRAINING_CODE,
+            outcome="error",
+            error_type=type(error).__name__,
+            message=clean_message(error),
+            epochs_completed=0,
+        )
+    first = history[0].get("loss", float("nan")) if history else float("nan")
+    last = history[-1].get("loss", float("nan")) if history else float("nan")
     finite = bool(np.isfinite(last))
-    record.update(outcome="value", loss=round(last, 6) if finite else None, loss_text=f"{last:.6g}",
-                  message=(f"no error on this device: first-step loss {first:.6g}, final loss {last:.6g}"
-                           + ("" if finite else " (not a number: the weights it touched are NaN now)")),
-                  epochs_completed=len(history))
-    return history, record
+    message = f"no error on this device: first-epoch loss {first:.6g}, final loss {last:.6g}" + (
+        "" if finite else " (not a number: the weights it touched are NaN now)"
+    )
+    return history, Attempt(
+        attempt=attempt,
+        code=TRAINING_CODE,
+        outcome="value",
+        loss=round(last, 6) if finite else None,
+        loss_text=f"{last:.6g}",
+        message=message,
+        epochs_completed=len(history),
+    )

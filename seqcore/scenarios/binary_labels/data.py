@@ -14,7 +14,7 @@ import numpy as np
 ZERO_TOLERANCE = 1e-9  # sin(kπ) is ~1e-16 in floating point: treat it as the zero it is
 HELD_OUT_OFFSET = 0.5  # the held-out stretch starts half a sample off the training grid
 HELD_OUT_FACTOR = 4  # ... and is this many times as long as the training series: with noise, the scores hinge
-                     # on the few steps around each zero crossing, so more crossings make them steadier
+# on the few steps around each zero crossing, so more crossings make them steadier
 
 
 def sine_wave(*, sample_rate: float, frequency: float, length: int, start: float = 0.0) -> np.ndarray:
@@ -32,8 +32,9 @@ def is_positive(wave: np.ndarray) -> np.ndarray:
     return (np.asarray(wave) > ZERO_TOLERANCE).astype(np.int8)
 
 
-def sliding_windows(series: np.ndarray, *, window_length: int, label_shift: int,
-                    flags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def sliding_windows(
+    series: np.ndarray, *, window_length: int, label_shift: int, flags: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Every window of ``series`` and its labels: the flags ``label_shift`` steps ahead of each input step.
 
     ``flags`` are the per-sample classes to label with (default: the signs of ``series`` itself; pass the clean
@@ -50,9 +51,11 @@ def sliding_windows(series: np.ndarray, *, window_length: int, label_shift: int,
         raise ValueError(f"label_shift: must be 0 or more; received {label_shift}")
     count = len(series) - window_length - label_shift + 1
     if count < 1:
-        raise ValueError(f"window_length: a window of {window_length} steps with label shift {label_shift} "
-                         f"needs a series of at least {window_length + label_shift} samples; received "
-                         f"{len(series)}")
+        raise ValueError(
+            f"window_length: a window of {window_length} steps with label shift {label_shift} "
+            f"needs a series of at least {window_length + label_shift} samples; received "
+            f"{len(series)}"
+        )
     starts = np.arange(count)[:, None] + np.arange(window_length)[None, :]
     inputs = series[starts].astype(np.float32)[..., None]
     return inputs, flags[starts + label_shift]
@@ -101,31 +104,50 @@ class Stretch:
         return len(self.clean) - self.window_length - self.label_shift + 1
 
     def draw(self, rng: np.random.Generator) -> Split:
-        noisy = self.clean + self.input_noise * rng.standard_normal(len(self.clean)) if self.input_noise > 0 \
-            else self.clean
+        noisy = (
+            self.clean + self.input_noise * rng.standard_normal(len(self.clean)) if self.input_noise > 0 else self.clean
+        )
         flags = flip_labels(is_positive(self.clean), share=self.label_noise, rng=rng)
-        inputs, labels = sliding_windows(noisy, window_length=self.window_length, label_shift=self.label_shift,
-                                         flags=flags)
-        clean_windows, _ = sliding_windows(self.clean, window_length=self.window_length,
-                                           label_shift=self.label_shift)
+        inputs, labels = sliding_windows(
+            noisy, window_length=self.window_length, label_shift=self.label_shift, flags=flags
+        )
+        clean_windows, _ = sliding_windows(self.clean, window_length=self.window_length, label_shift=self.label_shift)
         phase = np.mod(self.frequency * (self.start + np.arange(len(labels))) / self.sample_rate, 1.0)
         return Split(inputs=inputs, labels=labels, clean=clean_windows[..., 0], start_phase=phase)
 
 
-def make_stretch(*, sample_rate: float, frequency: float, length: int, window_length: int, label_shift: int,
-                 start: float = 0.0, input_noise: float = 0.0, label_noise: float = 0.0) -> Stretch:
+def make_stretch(
+    *,
+    sample_rate: float,
+    frequency: float,
+    length: int,
+    window_length: int,
+    label_shift: int,
+    start: float = 0.0,
+    input_noise: float = 0.0,
+    label_noise: float = 0.0,
+) -> Stretch:
     """The wave from ``start`` samples in, ready to be drawn as windows (see :class:`Stretch`)."""
     if input_noise < 0:
         raise ValueError(f"input_noise: must be 0 or more; received {input_noise}")
     if not 0.0 <= label_noise <= 1.0:
         raise ValueError(f"label_noise: must be from 0 to 1; received {label_noise}")
     clean = sine_wave(sample_rate=sample_rate, frequency=frequency, length=length, start=start)
-    stretch = Stretch(clean=clean, start=start, sample_rate=sample_rate, frequency=frequency,
-                      window_length=window_length, label_shift=label_shift, input_noise=input_noise,
-                      label_noise=label_noise)
+    stretch = Stretch(
+        clean=clean,
+        start=start,
+        sample_rate=sample_rate,
+        frequency=frequency,
+        window_length=window_length,
+        label_shift=label_shift,
+        input_noise=input_noise,
+        label_noise=label_noise,
+    )
     if stretch.windows < 1:
-        raise ValueError(f"window_length: a window of {window_length} steps with label shift {label_shift} "
-                         f"needs a series of at least {window_length + label_shift} samples; received {length}")
+        raise ValueError(
+            f"window_length: a window of {window_length} steps with label shift {label_shift} "
+            f"needs a series of at least {window_length + label_shift} samples; received {length}"
+        )
     return stretch
 
 
@@ -136,9 +158,15 @@ def make_stretches(cfg) -> tuple[Stretch, Stretch]:
     window starts at a phase no training window has; it is :data:`HELD_OUT_FACTOR` times as long. Its labels
     are never flipped; its input noise is drawn once (by the caller) and kept for every score.
     """
-    common = dict(sample_rate=cfg.sample_rate, frequency=cfg.frequency, window_length=cfg.window_length,
-                  label_shift=cfg.label_shift, input_noise=cfg.input_noise)
+    common = dict(
+        sample_rate=cfg.sample_rate,
+        frequency=cfg.frequency,
+        window_length=cfg.window_length,
+        label_shift=cfg.label_shift,
+        input_noise=cfg.input_noise,
+    )
     train = make_stretch(start=0.0, length=cfg.series_length, label_noise=cfg.label_noise, **common)
-    held_out = make_stretch(start=cfg.series_length + HELD_OUT_OFFSET,
-                            length=HELD_OUT_FACTOR * cfg.series_length, **common)
+    held_out = make_stretch(
+        start=cfg.series_length + HELD_OUT_OFFSET, length=HELD_OUT_FACTOR * cfg.series_length, **common
+    )
     return train, held_out

@@ -22,8 +22,7 @@ def per_step_accuracy(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     """Share of windows right at each step (steps,): step 1 has seen one sample, the last step all of them."""
     labels, predicted = np.asarray(labels), np.asarray(predicted)
     if labels.shape != predicted.shape or labels.ndim != 2:
-        raise ValueError(f"predicted: must be (windows, steps) like labels {labels.shape}; "
-                         f"received {predicted.shape}")
+        raise ValueError(f"predicted: must be (windows, steps) like labels {labels.shape}; received {predicted.shape}")
     return np.mean(labels == predicted, axis=0)
 
 
@@ -73,14 +72,17 @@ def outside_range_share(outputs: np.ndarray, low: float = MSE_RANGE[0], high: fl
     return float(np.mean((outputs < low) | (outputs > high)))
 
 
-def variant_metrics(variant: str, labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray,
-                    raw: np.ndarray | None = None) -> dict[str, float]:
+def variant_metrics(
+    variant: str, labels: np.ndarray, predicted: np.ndarray, probabilities: np.ndarray, raw: np.ndarray | None = None
+) -> dict[str, float]:
     """The flat ``<variant>/<metric>`` numbers for one variant on the held-out windows."""
     steps = per_step_accuracy(labels, predicted)
-    out = {f"{variant}/accuracy": metrics.accuracy(labels, predicted),
-           f"{variant}/brier": metrics.brier(labels, probabilities),
-           f"{variant}/accuracy_at_step_1": float(steps[0]),
-           f"{variant}/accuracy_at_step_{len(steps)}": float(steps[-1])}
+    out = {
+        f"{variant}/accuracy": metrics.accuracy(labels, predicted),
+        f"{variant}/brier": metrics.brier(labels, probabilities),
+        f"{variant}/accuracy_at_step_1": float(steps[0]),
+        f"{variant}/accuracy_at_step_{len(steps)}": float(steps[-1]),
+    }
     if variant in PROBABILISTIC:
         out[f"{variant}/log_loss"] = metrics.log_loss(labels, probabilities)
     if variant == "mse_raw":
@@ -94,5 +96,9 @@ def output_histogram(raw: np.ndarray, low: float = 0.0, high: float = 3.0, bins:
     """Histogram of raw MSE outputs on a fixed range (values beyond it land in the end bins)."""
     values = np.clip(np.asarray(raw, np.float64).ravel(), low, high)
     counts, edges = np.histogram(values, bins=bins, range=(low, high))
-    return {"edges": np.round(edges, 4).tolist(), "counts": counts.tolist(), "threshold": MSE_THRESHOLD,
-            "label_values": list(MSE_RANGE)}
+    return {
+        "edges": np.round(edges, 4).tolist(),
+        "counts": counts.tolist(),
+        "threshold": MSE_THRESHOLD,
+        "label_values": list(MSE_RANGE),
+    }

@@ -11,8 +11,10 @@ sigmoid unit with binary cross-entropy. Both output a probability that the next 
 reliability bins show how far to trust it.
 Reference: seed 002 (``shared/seeds``), a many-to-many TensorFlow RNN on binary time-series labels.
 
-All four variants share the recurrent body (same cell, width and seeded initial weights) and the batch order;
-only the head, the loss and the target encoding differ (``encodings.py``).
+All four variants share the recurrent body (same cell, width and seeded initial weights), the data and the batch
+order; only the head, the loss and the target encoding differ (``encodings.HEADS``). The three that train are
+updated together in one custom step (``joint.py``) through :func:`seqcore.training.train`; the broken one goes
+through the same trainer on its own, so its error cannot stop the others.
 """
 
 from __future__ import annotations
@@ -21,140 +23,40 @@ import time
 
 import keras
 import numpy as np
-import tensorflow as tf
 
+from seqcore import training
 from seqcore.result import Result
-from seqcore.scenarios.binary_labels import broken, data, evaluation
+from seqcore.scenarios.binary_labels import VARIANTS, broken, data, evaluation
+from seqcore.scenarios.binary_labels.artifacts import (
+    Artifacts,
+    Broken,
+    Histogram,
+    Reliability,
+    Sample,
+    Setup,
+    SignChange,
+)
 from seqcore.scenarios.binary_labels.config import Config
-from seqcore.scenarios.binary_labels.encodings import (BROKEN, VARIANTS, encode_targets, encoding_table,
-                                                       read_outputs, softmax)
-from seqcore.scenarios.binary_labels.joint import JointTrainer
+from seqcore.scenarios.binary_labels.encodings import BROKEN, HEADS, encode_targets, head, read_outputs, softmax
+from seqcore.scenarios.binary_labels.joint import JointStep
 from seqcore.training import CancelToken, LayerSeeds, ProgressTracker
 
-TRAINED = tuple(v for v in VARIANTS if v != BROKEN)  # trained together in one compiled step
+KEYS = tuple(variant.key for variant in VARIANTS)
+TRAINED = tuple(key for key in KEYS if HEADS[key].trains)  # trained together in one compiled step
+CALIBRATED = ("mse_raw",) + tuple(key for key in KEYS if HEADS[key].probabilistic)  # reliability bins
 
-SAMPLES_SHOWN = 8  # held-out windows whose steps the page draws
+SAMPLES_SHOWN = 8  # held-out windows whose steps the page draws ...
+MAX_SHOWN_STEPS = 400  # ... at most this many window-steps in all, so a live snapshot stays under 20 KB
 PROBE_WINDOWS = 4  # real windows replayed through the broken loss by hand
 LOSS_CURVE_WINDOWS = 256  # held-out windows scored each epoch for the live curves
-
-HEADS = {  # variant → (output units, output activation)
-    "mse_raw": (1, None),
-    "sparse_softmax_1unit": (1, None),  # logits, as in the seed's tf.nn call
-    "sigmoid_bce": (1, "sigmoid"),
-    "softmax_2class": (2, "softmax"),
-}
+TRAIN_DRAWS, HELD_OUT_DRAW = 0, 1  # data streams: default_rng([seed, stream])
 
 
-# -- model --------------------------------------------------------------------------------------------------
-def build_model(cfg: Config, variant: str) -> keras.Model:
-    """Recurrent body (every step returned) → per-step Dense head. The same seed gives every variant the
-    same initial body."""
-    if variant not in HEADS:
-        raise ValueError(f"variant: must be one of {', '.join(HEADS)}; received {variant!r}")
-    seeds = LayerSeeds(cfg.seed)
-    wave = keras.Input(shape=(None, 1), name="wave")
-    cell = keras.layers.LSTM if cfg.cell == "lstm" else keras.layers.SimpleRNN
-    hidden = cell(cfg.units, return_sequences=True, name="body", **seeds.recurrent())(wave)
-    units, activation = HEADS[variant]
-    output = keras.layers.Dense(units, activation=activation, name="head", **seeds.dense())(hidden)
-    return keras.Model(wave, output, name=variant)
-
-
-def loss_for(variant: str) -> keras.losses.Loss:
-    if variant == "mse_raw":
-        return keras.losses.MeanSquaredError()
-    if variant == BROKEN:
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    if variant == "sigmoid_bce":
-        return keras.losses.BinaryCrossentropy()
-    return keras.losses.CategoricalCrossentropy()
-
-
-# -- train --------------------------------------------------------------------------------------------------
-TARGET_SPECS = {  # variant → shape and dtype of one batch of targets (encodings.encode_targets)
-    "mse_raw": tf.TensorSpec([None, None, 1], tf.float32),
-    "sparse_softmax_1unit": tf.TensorSpec([None, None, 1], tf.int32),
-    "sigmoid_bce": tf.TensorSpec([None, None, 1], tf.float32),
-    "softmax_2class": tf.TensorSpec([None, None, 2], tf.float32),
-}
-
-
-def make_trainer(cfg: Config, models: dict[str, keras.Model], windows: int) -> JointTrainer:
-    steps = cfg.epochs * int(np.ceil(windows / cfg.batch_size))
-    return JointTrainer(models, {v: loss_for(v) for v in models}, learning_rate=cfg.learning_rate,
-                        total_steps=steps, target_specs={v: TARGET_SPECS[v] for v in models})
-
-
-def train_variants(cfg: Config, variants: tuple[str, ...], train: data.Stretch, held_out: data.Split,
-                   tracker: ProgressTracker, cancel: CancelToken | None) -> tuple[dict, dict, JointTrainer]:
-    """Train ``variants`` together (see ``joint.py``); returns (models, per-variant history, trainer).
-
-    Every epoch draws the training windows afresh (new input noise and label flips, when those are on) from
-    the same seeded stream, so every call sees the same data. The per-epoch logs carry the training loss and
-    the loss on a fixed slice of the held-out windows.
-    """
-    models = {v: build_model(cfg, v) for v in variants}
-    trainer = make_trainer(cfg, models, train.windows)
-    draws = np.random.default_rng([cfg.seed, 0])
-    fixed = None if cfg.input_noise > 0 or cfg.label_noise > 0 else train.draw(draws)
-
-    def epoch_data(epoch: int):
-        split = fixed if fixed is not None else train.draw(draws)
-        return split.inputs, {v: encode_targets(v, split.labels) for v in variants}
-
-    check_x = held_out.inputs[:LOSS_CURVE_WINDOWS]
-    check_y = {v: encode_targets(v, held_out.labels[:LOSS_CURVE_WINDOWS]) for v in variants}
-
-    def on_epoch(epoch: int, logs: dict) -> None:
-        for variant, values in logs.items():
-            tracker.report(variant, epoch, cfg.epochs, values)
-
-    history = trainer.fit(epoch_data, epochs=cfg.epochs, batch_size=cfg.batch_size, seed=cfg.seed,
-                          evaluate=lambda: trainer.score(check_x, check_y), on_epoch=on_epoch, cancel=cancel)
-    for variant, model in models.items():
-        compile_for_saving(cfg, model, variant)
-    return models, history, trainer
-
-
-def compile_for_saving(cfg: Config, model: keras.Model, variant: str) -> None:
-    """Attach the variant's loss and a fresh, built Adam, so a saved ``.keras`` file carries them and loads
-    without optimizer warnings (compiling traces nothing)."""
-    model.compile(optimizer=keras.optimizers.Adam(cfg.learning_rate), loss=loss_for(variant))
-    model.optimizer.build(model.trainable_variables)
-
-
-def train_broken(cfg: Config, train: data.Stretch, held_out: data.Split, tracker: ProgressTracker,
-                 cancel: CancelToken | None) -> tuple[keras.Model, list[dict], dict]:
-    """Try the seed's failing set-up: one real training step first; train on only if TensorFlow lets it."""
-    model = build_model(cfg, BROKEN)
-    loss = loss_for(BROKEN)
-    compile_for_saving(cfg, model, BROKEN)  # the set-up as the seed had it
-    optimizer = keras.optimizers.Adam(cfg.learning_rate)
-    split = train.draw(np.random.default_rng([cfg.seed, 0]))  # the first epoch's windows, as the others get
-    first = np.random.default_rng(cfg.seed).permutation(len(split.labels))[:cfg.batch_size]
-    x, y = split.inputs[first], encode_targets(BROKEN, split.labels[first])
-
-    def first_step():
-        with tf.GradientTape() as tape:
-            value = loss(y, model(x, training=True))
-        optimizer.apply(tape.gradient(value, model.trainable_variables), model.trainable_variables)
-        return value
-
-    def train_on() -> list[dict]:
-        models, history, _ = train_variants(cfg, (BROKEN,), train, held_out, tracker, cancel)
-        model.set_weights(models[BROKEN].get_weights())
-        return history[BROKEN]
-
-    history, record = broken.attempt_training(first_step, train_on)
-    if not history:  # nothing could be trained: this variant is done
-        tracker.report(BROKEN, cfg.epochs, cfg.epochs, {})
-    return model, history, record
-
-
-# -- evaluate -----------------------------------------------------------------------------------------------
-def pick_samples(labels: np.ndarray, count: int = SAMPLES_SHOWN) -> list[int]:
+# -- data ---------------------------------------------------------------------------------------------------
+def pick_samples(labels: np.ndarray, clean: np.ndarray, count: int = SAMPLES_SHOWN) -> list[int]:
     """Held-out windows worth drawing: sign changes at spread-out steps (rising and falling), then one
-    all-positive and one all-negative window."""
+    all-positive and one all-negative window, each the deepest inside its half period (``clean``: the noiseless
+    wave of every window), where the MSE model's output overshoots its label."""
     windows, steps = labels.shape
     change = np.abs(np.diff(labels.astype(np.int16), axis=1)) > 0
     first_change = np.where(change.any(axis=1), change.argmax(axis=1) + 1, -1)
@@ -169,87 +71,250 @@ def pick_samples(labels: np.ndarray, count: int = SAMPLES_SHOWN) -> list[int]:
     for flag in (1, 0):
         steady = np.flatnonzero((first_change < 0) & (labels[:, 0] == flag))
         if len(steady):
-            chosen.append(int(steady[len(steady) // 2]))
+            chosen.append(int(steady[np.argmax(np.abs(clean[steady]).mean(axis=1))]))
     return chosen[:count]
 
 
-def sample_artifacts(cfg: Config, held_out: data.Split, indices: list[int], readings: dict) -> list[dict]:
-    """The steps of a few held-out windows: input, clean wave, label and every variant's reading."""
+def samples_shown(window_length: int) -> int:
+    return max(1, min(SAMPLES_SHOWN, MAX_SHOWN_STEPS // window_length))
+
+
+def epoch_data_for(cfg: Config, train: data.Stretch, variants: tuple[str, ...]):
+    """The training windows for each epoch: drawn afresh (new input noise and label flips, when those are on)
+    from one seeded stream, so every call — and every variant — sees the same data."""
+    draws = np.random.default_rng([cfg.seed, TRAIN_DRAWS])
+    first = train.draw(draws)
+    noisy = cfg.input_noise > 0 or cfg.label_noise > 0
+
+    def epoch_data(epoch: int):
+        split = train.draw(draws) if noisy and epoch > 1 else first
+        return split.inputs, {v: encode_targets(v, split.labels) for v in variants}
+
+    return epoch_data
+
+
+# -- model --------------------------------------------------------------------------------------------------
+def build_model(cfg: Config, variant: str) -> keras.Model:
+    """Recurrent body (every step returned) → per-step Dense head. The same seed gives every variant the
+    same initial body."""
+    output_layer = head(variant)
+    seeds = LayerSeeds(cfg.seed)
+    wave = keras.Input(shape=(None, 1), name="wave")
+    cell = keras.layers.LSTM if cfg.cell == "lstm" else keras.layers.SimpleRNN
+    hidden = cell(cfg.units, return_sequences=True, name="body", **seeds.recurrent())(wave)
+    output = keras.layers.Dense(output_layer.units, activation=output_layer.activation, name="head", **seeds.dense())(
+        hidden
+    )
+    return keras.Model(wave, output, name=variant)
+
+
+def make_step(cfg: Config, variants: tuple[str, ...], windows: int, compiled: bool = True) -> JointStep:
+    models = {variant: build_model(cfg, variant) for variant in variants}
+    total = cfg.epochs * training.steps_per_epoch(windows, cfg.batch_size)
+    return JointStep(models, learning_rate=cfg.learning_rate, total_steps=total, compiled=compiled)
+
+
+# -- live predictions ---------------------------------------------------------------------------------------
+def rounded(values: np.ndarray, digits: int = 4) -> list:
+    """Plain nested lists of numbers rounded to ``digits`` (via float64: float32 would print its noise)."""
+    return np.round(np.asarray(values, np.float64), digits).tolist()
+
+
+def snapshot(variant: str, outputs: np.ndarray, truth: dict) -> dict:
+    """What the live chart needs of one variant on the shown windows: the truth, the predicted class and (for
+    heads with a number to draw) its estimate of P(next sample positive) — for MSE that is output − 1,
+    unclipped, so its overshoot stays visible."""
+    predicted, probability = read_outputs(variant, outputs)
+    values = {**truth, "predicted": predicted.astype(int).tolist()}
+    if variant == "mse_raw":
+        values["estimate"] = rounded(outputs[..., 0] - 1.0)
+    elif HEADS[variant].trains:
+        values["estimate"] = rounded(probability)
+    return values
+
+
+def shown_truth(cfg: Config, held_out: data.Split, shown: list[int]) -> dict:
+    """The shown windows' input and labels, and where they sit in time (a few numbers, not every time stamp)."""
+    truth = {
+        "input": rounded(held_out.inputs[shown, :, 0]),
+        "label": held_out.labels[shown].astype(int).tolist(),
+        "start_ms": [
+            round((cfg.series_length + data.HELD_OUT_OFFSET + i) * 1000.0 / cfg.sample_rate, 3) for i in shown
+        ],
+        "step_ms": round(1000.0 / cfg.sample_rate, 6),
+        "label_shift": cfg.label_shift,
+    }
+    if cfg.input_noise > 0:  # the noiseless wave too, so the chart can show what the noise hides
+        truth["clean"] = rounded(held_out.clean[shown])
+    return truth
+
+
+def snapshots_of(step: JointStep, inputs: np.ndarray, truth: dict) -> dict:
+    """One snapshot per variant the step trains (the snapshot itself when it trains one)."""
+    outputs = step.predict(inputs)
+    taken = {variant: snapshot(variant, outputs[variant], truth) for variant in step.models}
+    return taken if len(taken) > 1 else next(iter(taken.values()))
+
+
+# -- train --------------------------------------------------------------------------------------------------
+def train_step(
+    cfg: Config,
+    step: JointStep,
+    train: data.Stretch,
+    held_out: data.Split,
+    shown: list[int],
+    tracker: ProgressTracker,
+    cancel: CancelToken | None,
+) -> dict[str, list[dict]]:
+    """Train the step's models through the one trainer; per-epoch logs hold the training loss and the loss on
+    a fixed slice of the held-out windows."""
+    variants = tuple(step.models)
+    epoch_data = epoch_data_for(cfg, train, variants)
+    count_inputs, count_targets = epoch_data(1)  # tells the trainer how many windows an epoch has
+    check_x = held_out.inputs[:LOSS_CURVE_WINDOWS]
+    check_y = {v: encode_targets(v, held_out.labels[:LOSS_CURVE_WINDOWS]) for v in variants}
+    truth = shown_truth(cfg, held_out, shown)
+    return training.train(
+        step,
+        count_inputs,
+        count_targets,
+        variants=variants,
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        seed=cfg.seed,
+        tracker=tracker,
+        cancel=cancel,
+        evaluate=lambda: step.score(check_x, check_y),
+        snapshot=lambda: snapshots_of(step, held_out.inputs[shown], truth),
+        epoch_data=epoch_data,
+    )
+
+
+def train_broken(
+    cfg: Config,
+    train: data.Stretch,
+    held_out: data.Split,
+    shown: list[int],
+    tracker: ProgressTracker,
+    cancel: CancelToken | None,
+):
+    """Try the seed's failing set-up through the trainer; returns (its step, its history, what happened).
+    When its first step raises (a CPU), nothing is trained and its one snapshot is the untrained head's
+    "no class" at every step."""
+    # On a CPU its first step raises: run that step eagerly, since tracing it would cost more than the step.
+    step = make_step(cfg, (BROKEN,), train.windows, compiled=broken.device_name() != "CPU")
+    history, record = broken.attempt_training(
+        lambda: train_step(cfg, step, train, held_out, shown, tracker, cancel)[BROKEN]
+    )
+    if not history:  # nothing could be trained: report it done, drawn from the first epoch on
+        still = snapshots_of(step, held_out.inputs[shown], shown_truth(cfg, held_out, shown))
+        for epoch in sorted({1, cfg.epochs}):
+            tracker.report(BROKEN, epoch, cfg.epochs, {}, still)
+    return step, history, record
+
+
+# -- evaluate -----------------------------------------------------------------------------------------------
+def default_sample(labels: np.ndarray, shown: list[int], mse_probability: np.ndarray) -> int:
+    """The shown window the page opens on: the one the MSE model reads worst (its largest Brier score there)
+    — the pitfall at its plainest. A rule on the pitfall's own output, never on a fix's."""
+    error = np.mean((mse_probability[shown] - labels[shown]) ** 2, axis=1)
+    return int(np.argmax(error))
+
+
+def sample_records(cfg: Config, held_out: data.Split, shown: list[int], readings: dict) -> list[Sample]:
+    """The steps of the shown held-out windows: input, clean wave, label and every variant's reading."""
     out = []
-    for index in indices:
+    for index in shown:
         start = cfg.series_length + data.HELD_OUT_OFFSET + index
-        out.append({
-            "window": index,
-            "start_phase": round(float(held_out.start_phase[index]), 4),
-            "time_ms": np.round((start + np.arange(cfg.window_length)) * 1000.0 / cfg.sample_rate, 3),
-            "label_time_ms": np.round((start + cfg.label_shift + np.arange(cfg.window_length))
-                                      * 1000.0 / cfg.sample_rate, 3),
-            "input": np.round(held_out.inputs[index, :, 0], 4),
-            "clean": np.round(held_out.clean[index], 4),
-            "label": held_out.labels[index].astype(int),
-            "predicted": {v: readings[v]["predicted"][index].astype(int) for v in VARIANTS},
-            "probability": {v: np.round(readings[v]["probability"][index], 4) for v in VARIANTS},
-            "raw": {v: np.round(readings[v]["raw"][index], 4) for v in VARIANTS},
-        })
+        out.append(
+            Sample(
+                window=index,
+                start_phase=round(float(held_out.start_phase[index]), 4),
+                time_ms=np.round((start + np.arange(cfg.window_length)) * 1000.0 / cfg.sample_rate, 3).tolist(),
+                label_time_ms=np.round(
+                    (start + cfg.label_shift + np.arange(cfg.window_length)) * 1000.0 / cfg.sample_rate, 3
+                ).tolist(),
+                input=rounded(held_out.inputs[index, :, 0]),
+                clean=rounded(held_out.clean[index]),
+                label=held_out.labels[index].astype(int).tolist(),
+                predicted={v: readings[v][0][index].astype(int).tolist() for v in KEYS},
+                probability={v: rounded(readings[v][1][index]) for v in KEYS},
+            )
+        )
     return out
+
+
+def broken_record(labels: np.ndarray, shown: list[int], logits: np.ndarray, fit) -> Broken:
+    probe_windows = list(range(min(PROBE_WINDOWS, len(shown))))  # shown windows first: both labels appear
+    attempts, one_unit = broken.probe(labels[shown][probe_windows] + 1, logits[probe_windows])
+    probabilities = softmax(logits)  # what the broken head's "probabilities" are: all exactly 1
+    return Broken(
+        device=broken.device_name(),
+        fit=fit,
+        attempts=attempts,
+        softmax_one_unit=one_unit,
+        softmax_range=[float(np.min(probabilities)), float(np.max(probabilities))],
+        reason=broken.REASON,
+    )
 
 
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
     """Train every variant on the same windows and seed, then score them on the held-out windows."""
     started = time.perf_counter()
-    tracker = ProgressTracker(progress, list(VARIANTS))
+    tracker = ProgressTracker(progress, list(KEYS))
     train, held_out_stretch = data.make_stretches(cfg)
-    held_out = held_out_stretch.draw(np.random.default_rng([cfg.seed, 1]))  # one fixed draw, clean labels
+    held_out = held_out_stretch.draw(np.random.default_rng([cfg.seed, HELD_OUT_DRAW]))  # fixed; clean labels
+    shown = pick_samples(held_out.labels, held_out.clean, samples_shown(cfg.window_length))
 
-    broken_model, broken_history, failure = train_broken(cfg, train, held_out, tracker, cancel)
-    models, history, trainer = train_variants(cfg, TRAINED, train, held_out, tracker, cancel)
-    outputs = trainer.predict(held_out.inputs)
-    models[BROKEN], history[BROKEN] = broken_model, broken_history
+    broken_step, broken_history, failure = train_broken(cfg, train, held_out, shown, tracker, cancel)
+    step = make_step(cfg, TRAINED, train.windows)
+    history = train_step(cfg, step, train, held_out, shown, tracker, cancel)
+    history[BROKEN] = broken_history
+
+    outputs = step.predict(held_out.inputs)
     # An argmax or softmax over one unit ignores the unit's value, so the broken model's reading needs only
     # the shape of its output; its actual logits are computed for the windows the page shows.
     outputs[BROKEN] = np.zeros(held_out.labels.shape + (1,), np.float32)
-    done = {}
-    for variant in VARIANTS:
-        predicted, probability = read_outputs(variant, outputs[variant])
-        done[variant] = {"raw": outputs[variant], "predicted": predicted, "probability": probability}
-    shown = pick_samples(held_out.labels)
-    broken_logits = np.asarray(broken_model(held_out.inputs[shown], training=False))
-    done[BROKEN]["raw"][shown] = broken_logits
+    readings = {v: read_outputs(v, outputs[v]) for v in KEYS}
+    broken_logits = broken_step.predict(held_out.inputs[shown])[BROKEN]
 
     labels = held_out.labels
     metric_values: dict[str, float] = {}
-    for variant in VARIANTS:
-        reading = done[variant]
-        raw = reading["raw"][..., 0] if variant == "mse_raw" else None
-        metric_values.update(evaluation.variant_metrics(variant, labels, reading["predicted"],
-                                                        reading["probability"], raw=raw))
+    for variant in KEYS:
+        predicted, probability = readings[variant]
+        raw = outputs[variant][..., 0] if variant == "mse_raw" else None
+        metric_values.update(evaluation.variant_metrics(variant, labels, predicted, probability, raw=raw))
 
-    probe_windows = shown[:PROBE_WINDOWS]  # windows with a sign change: both labels appear
-    one_unit = softmax(broken_logits)  # what the broken head's "probabilities" are: all exactly 1
-    broken_record = broken.probe(labels[probe_windows] + 1, broken_logits[:PROBE_WINDOWS])
-    broken_record.update(fit=failure, reason=broken.REASON,
-                         softmax_range=[float(np.min(one_unit)), float(np.max(one_unit))])
-
-    readings = {v: {"predicted": done[v]["predicted"], "probability": done[v]["probability"],
-                    "raw": done[v]["raw"][..., -1] if v != "softmax_2class" else done[v]["raw"][..., 1]}
-                for v in VARIANTS}
-    artifacts = {
-        "setup": {"sample_rate": cfg.sample_rate, "frequency": cfg.frequency, "window_length": cfg.window_length,
-                  "label_shift": cfg.label_shift, "train_windows": int(train.windows),
-                  "held_out_windows": int(len(labels)), "held_out_positive_share": float(labels.mean()),
-                  "held_out_offset_samples": cfg.series_length + data.HELD_OUT_OFFSET},
-        "samples": sample_artifacts(cfg, held_out, shown, readings),
-        "per_step_accuracy": {v: np.round(evaluation.per_step_accuracy(labels, done[v]["predicted"]), 5)
-                              for v in VARIANTS},
-        "sign_change": {v: evaluation.sign_change_accuracy(labels, data.is_positive(held_out.clean),
-                                                           done[v]["predicted"]) for v in VARIANTS},
-        "reliability": {v: evaluation.reliability_bins(labels, done[v]["probability"])
-                        for v in ("mse_raw", "sigmoid_bce", "softmax_2class")},
-        "mse_output_histogram": evaluation.output_histogram(done["mse_raw"]["raw"][..., 0]),
-        "broken": broken_record,
-        "encodings": encoding_table(),
-    }
-    return Result(scenario="binary_labels", config=cfg.to_dict(), metrics=metric_values,
-                  history={v: history[v] for v in VARIANTS}, artifacts=artifacts,
-                  models={v: models[v] for v in VARIANTS}, seconds=time.perf_counter() - started)
-
+    current_positive = data.is_positive(held_out.clean)
+    artifacts = Artifacts(
+        setup=Setup(
+            sample_rate=cfg.sample_rate,
+            frequency=cfg.frequency,
+            window_length=cfg.window_length,
+            label_shift=cfg.label_shift,
+            train_windows=int(train.windows),
+            held_out_windows=int(len(labels)),
+            held_out_positive_share=float(labels.mean()),
+            held_out_offset_samples=cfg.series_length + data.HELD_OUT_OFFSET,
+        ),
+        samples=sample_records(cfg, held_out, shown, readings),
+        default_sample=default_sample(labels, shown, readings["mse_raw"][1]),
+        per_step_accuracy={v: np.round(evaluation.per_step_accuracy(labels, readings[v][0]), 5).tolist() for v in KEYS},
+        sign_change={
+            v: SignChange(**evaluation.sign_change_accuracy(labels, current_positive, readings[v][0])) for v in KEYS
+        },
+        reliability={v: Reliability(**evaluation.reliability_bins(labels, readings[v][1])) for v in CALIBRATED},
+        mse_output_histogram=Histogram(**evaluation.output_histogram(outputs["mse_raw"][..., 0])),
+        broken=broken_record(labels, shown, broken_logits, failure),
+        replay=tracker.replay(),
+    )
+    models = {**step.models, BROKEN: broken_step.models[BROKEN]}
+    return Result(
+        scenario="binary_labels",
+        config=cfg.to_dict(),
+        metrics=metric_values,
+        history={v: history[v] for v in KEYS},
+        artifacts=artifacts,
+        models={v: models[v] for v in KEYS},
+        seconds=time.perf_counter() - started,
+    )

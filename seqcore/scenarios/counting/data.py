@@ -29,11 +29,15 @@ def random_chunking(length: int, rng: np.random.Generator, max_chunks: int = 5) 
 
 MAX_STREAM_CHUNKS = 10
 MAX_STREAM_BITS = 40
+MAX_STREAM_TEXT = 100  # characters: 40 bits in 10 chunks with separators fit easily
 
 
 def parse_chunks(text: str) -> tuple[list[list[int]], str]:
     """Visitor input like ``"111 101"`` → ([[1,1,1],[1,0,1]], '') or ([], a reason it was refused)."""
-    words = str(text).replace(",", " ").split()
+    text = str(text)
+    if len(text) > MAX_STREAM_TEXT:  # checked first: nothing longer is parsed
+        return [], f"Too long: at most {MAX_STREAM_TEXT} characters, please; received {len(text)}."
+    words = text.replace(",", " ").split()
     if not words:
         return [], "Type at least one chunk of 0s and 1s, e.g. 111 101."
     if len(words) > MAX_STREAM_CHUNKS:

@@ -8,8 +8,10 @@ every length it has seen (1..20), and because its state now *is* the count so fa
 from one chunk of input to the next: [1, 1, 1] then [1, 0, 1] gives 5.
 Reference: seed 003 (``shared/seeds``), a study of LSTM hidden-state behaviour in Keras.
 
-Training builds models on inputs of any length; the sequence and streaming twins below reuse the trained layers
-by name (the LSTM's weights are copied into a twin that also returns its states).
+Reads data → model → train → evaluate. Models take inputs of any length; the sequence and streaming twins below
+reuse the trained layers by name (the LSTM's weights are copied into a twin that also returns its states). Both
+variants train through the one trainer (``seqcore.training.train`` with a ``KerasStep``: one ``fit`` over all
+epochs), side by side in two threads, and stream the counts they give on the shown sequences after each epoch.
 """
 
 from __future__ import annotations
@@ -21,20 +23,41 @@ from concurrent.futures import ThreadPoolExecutor
 import keras
 import numpy as np
 
-from seqcore import metrics
 from seqcore.result import Result
-from seqcore.scenarios.counting import data
+from seqcore.scenarios.counting import REPORTED_LENGTHS, SAMPLES_SHOWN, VARIANTS, data
+from seqcore.scenarios.counting.artifacts import Artifacts, Samples, SeedStream
 from seqcore.scenarios.counting.config import Config
-from seqcore.training import CancelToken, LayerSeeds, ProgressTracker, fit
+from seqcore.training import (
+    CancelToken,
+    KerasStep,
+    LayerSeeds,
+    ProgressTracker,
+    cosine_schedule,
+    steps_per_epoch,
+    train,
+)
 
-VARIANTS = ("many_to_one", "many_to_many")
-REPORTED_LENGTHS = (1, 5, 10, 20, 30, 40)
 SWEEP_MAX_LENGTH = 40  # the page's error-against-length chart spans 1..40 at least
 EVAL_SEQUENCES = 400
-SAMPLES_SHOWN = 8
 STREAM_CHECKS = 4  # random chunkings checked per run ...
 STREAM_BATCH = 32  # ... each on this many sequences
 SEED_STREAM = ([1, 1, 1], [1, 0, 1])  # the seed's example: 3 ones, then 2 more → 5
+DIGITS = 4  # counts in artifacts and live snapshots: what a count means, and small
+
+
+def rounded(values, digits: int = DIGITS) -> list:
+    """Plain, rounded numbers (float64 first: a rounded float32 prints as 0.01080000028014183)."""
+    return np.round(np.asarray(values, np.float64), digits).tolist()
+
+
+# -- data ---------------------------------------------------------------------------------------------------
+def datasets(cfg: Config) -> tuple[np.ndarray, np.ndarray, np.random.Generator]:
+    """Training bits at the training length, held-out bits up to the sweep's length, the stream check's rng."""
+    train_rng, test_rng, stream_rng = (np.random.default_rng([cfg.seed, i]) for i in range(3))
+    bits = data.bit_sequences(count=cfg.train_sequences, length=cfg.train_length, rng=train_rng)
+    sweep_length = max(SWEEP_MAX_LENGTH, 2 * cfg.train_length)
+    held_out = data.bit_sequences(count=EVAL_SEQUENCES, length=sweep_length, rng=test_rng)
+    return bits, held_out, stream_rng
 
 
 # -- model --------------------------------------------------------------------------------------------------
@@ -43,8 +66,7 @@ def build_model(cfg: Config, *, many_to_many: bool) -> keras.Model:
     seeds = LayerSeeds(cfg.seed)
     bits = keras.Input(shape=(None, 1), name="bits")
     embedded = keras.layers.Dense(cfg.units, name="embed", **seeds.dense())(bits)
-    hidden = keras.layers.LSTM(cfg.units, return_sequences=many_to_many, name="lstm",
-                               **seeds.recurrent())(embedded)
+    hidden = keras.layers.LSTM(cfg.units, return_sequences=many_to_many, name="lstm", **seeds.recurrent())(embedded)
     count = keras.layers.Dense(1, name="head", **seeds.dense())(hidden)
     # The head works at unit scale; this fixed layer turns its output into a count (saved with the model).
     scale = float(cfg.train_length) if cfg.scale_targets else 1.0
@@ -56,8 +78,7 @@ def build_model(cfg: Config, *, many_to_many: bool) -> keras.Model:
 def _twin_lstm(model: keras.Model, *, return_state: bool) -> keras.layers.LSTM:
     """A copy of ``model``'s LSTM that returns every step (and optionally its state), same weights."""
     trained = model.get_layer("lstm")
-    twin = keras.layers.LSTM(trained.units, return_sequences=True, return_state=return_state,
-                             name="lstm_twin")
+    twin = keras.layers.LSTM(trained.units, return_sequences=True, return_state=return_state, name="lstm_twin")
     kernel = trained.get_weights()[0]  # (input features, 4 × units)
     twin.build((None, None, kernel.shape[0]))
     twin.set_weights(trained.get_weights())
@@ -76,7 +97,7 @@ def sequence_twin(model: keras.Model) -> keras.Model:
     return keras.Model(bits, [counts, hidden], name=f"{model.name}_sequence")
 
 
-_stream_twins: "weakref.WeakKeyDictionary[keras.Model, keras.Model]" = weakref.WeakKeyDictionary()
+_stream_twins: weakref.WeakKeyDictionary[keras.Model, keras.Model] = weakref.WeakKeyDictionary()
 
 
 def stream_twin(model: keras.Model) -> keras.Model:
@@ -86,8 +107,9 @@ def stream_twin(model: keras.Model) -> keras.Model:
         bits = keras.Input(shape=(None, 1), name="bits")
         state_h = keras.Input(shape=(units,), name="state_h")
         state_c = keras.Input(shape=(units,), name="state_c")
-        hidden, h, c = _twin_lstm(model, return_state=True)(model.get_layer("embed")(bits),
-                                                            initial_state=[state_h, state_c])
+        hidden, h, c = _twin_lstm(model, return_state=True)(
+            model.get_layer("embed")(bits), initial_state=[state_h, state_c]
+        )
         counts = model.get_layer("to_count")(model.get_layer("head")(hidden))
         _stream_twins[model] = keras.Model([bits, state_h, state_c], [counts, h, c], name="stream")
     return _stream_twins[model]
@@ -121,17 +143,53 @@ def count_stream(model: keras.Model, chunks: list[list[int]], *, carry_state: bo
 
 
 # -- train --------------------------------------------------------------------------------------------------
-def train_variant(cfg: Config, variant: str, bits: np.ndarray, tracker: ProgressTracker, cancel: CancelToken | None) -> tuple[keras.Model, list[dict]]:
+class StepByStep:
+    """The live snapshot: the count a model gives after every step of the shown sequences (and their truth).
+
+    A sequence twin is built once; each snapshot copies the training LSTM's current weights into it, so the
+    many-to-one model's counts part-way through can be seen while it trains. About 2 KB an event.
+    """
+
+    def __init__(self, model: keras.Model, shown: np.ndarray) -> None:
+        self.model, self.shown = model, shown
+        self.twin = sequence_twin(model)
+        self.truth = {
+            "bits": shown[..., 0].astype(int).tolist(),
+            "counts": data.running_counts(shown)[..., 0].astype(int).tolist(),
+        }
+
+    def __call__(self) -> dict:
+        self.twin.get_layer("lstm_twin").set_weights(self.model.get_layer("lstm").get_weights())
+        counts = np.asarray(self.twin.predict_on_batch(self.shown)[0])[..., 0]  # a compiled call: ~ms, not ~50 ms
+        return {**self.truth, "predicted": rounded(counts)}
+
+
+def train_variant(
+    cfg: Config, variant: str, bits: np.ndarray, shown: np.ndarray, tracker: ProgressTracker, cancel: CancelToken | None
+) -> tuple[keras.Model, list[dict]]:
+    """One variant: build, compile (Adam, cosine-decayed rate, MSE of the count), train, return its logs."""
     many_to_many = variant == "many_to_many"
     model = build_model(cfg, many_to_many=many_to_many)
-    steps = cfg.epochs * int(np.ceil(len(bits) / cfg.batch_size))
-    schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, decay_steps=steps, alpha=0.05)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse")
-    target = data.running_counts if many_to_many else data.total_counts
-    history = fit(model, bits, target(bits), epochs=cfg.epochs, batch_size=cfg.batch_size, seed=cfg.seed,
-                  cancel=cancel,
-                  on_epoch=lambda epoch, logs: tracker.report(variant, epoch, cfg.epochs, logs))
-    return model, history
+    steps = steps_per_epoch(len(bits), cfg.batch_size)
+    model.compile(
+        optimizer=keras.optimizers.Adam(cosine_schedule(cfg.learning_rate, cfg.epochs * steps)),
+        loss="mse",
+        steps_per_execution=steps,
+    )  # one graph call per epoch
+    target = data.running_counts(bits) if many_to_many else data.total_counts(bits)
+    history = train(
+        KerasStep(model),
+        bits,
+        target,
+        variants=variant,
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        seed=cfg.seed,
+        tracker=tracker,
+        cancel=cancel,
+        snapshot=StepByStep(model, shown),
+    )
+    return model, history[variant]
 
 
 # -- evaluate -----------------------------------------------------------------------------------------------
@@ -167,46 +225,62 @@ def stream_max_abs_diff(model: keras.Model, length: int, rng: np.random.Generato
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
     """Train both variants on the same data and seed; sweep length; check streaming."""
     started = time.perf_counter()
-    tracker = ProgressTracker(progress, list(VARIANTS))
-    train_rng, test_rng, stream_rng = (np.random.default_rng([cfg.seed, i]) for i in range(3))
-    bits = data.bit_sequences(count=cfg.train_sequences, length=cfg.train_length, rng=train_rng)
-    sweep_length = max(SWEEP_MAX_LENGTH, 2 * cfg.train_length)
-    held_out = data.bit_sequences(count=EVAL_SEQUENCES, length=sweep_length, rng=test_rng)
+    keys = [v.key for v in VARIANTS]
+    tracker = ProgressTracker(progress, keys)
+    bits, held_out, stream_rng = datasets(cfg)
+    shown = held_out[:SAMPLES_SHOWN, : cfg.train_length]
 
     def train_and_evaluate(variant: str) -> dict:
-        model, history = train_variant(cfg, variant, bits, tracker, cancel)
+        model, history = train_variant(cfg, variant, bits, shown, tracker, cancel)
         twin = sequence_twin(model)
-        counts, hidden = twin(held_out[:SAMPLES_SHOWN, :cfg.train_length], training=False)
-        return {"model": model, "history": history, "curve": error_by_length(twin, variant, held_out),
-                "counts": np.round(np.asarray(counts)[..., 0], 4), "hidden": np.round(np.asarray(hidden), 4)}
+        counts, hidden = twin(shown, training=False)
+        return {
+            "model": model,
+            "history": history,
+            "curve": error_by_length(twin, variant, held_out),
+            "counts": rounded(np.asarray(counts)[..., 0]),
+            "hidden": rounded(hidden),
+        }
 
     # The two variants are independent: train them side by side (TensorFlow releases the GIL).
-    with ThreadPoolExecutor(max_workers=len(VARIANTS)) as pool:
-        done = dict(zip(VARIANTS, pool.map(train_and_evaluate, VARIANTS)))
-    models = {v: done[v]["model"] for v in VARIANTS}
-    history = {v: done[v]["history"] for v in VARIANTS}
+    with ThreadPoolExecutor(max_workers=len(keys)) as pool:
+        done = dict(zip(keys, pool.map(train_and_evaluate, keys)))
+    models = {v: done[v]["model"] for v in keys}
+    history = {v: done[v]["history"] for v in keys}
     metric_values = {}
-    for variant in VARIANTS:
+    for variant in keys:
         for length in REPORTED_LENGTHS:
             metric_values[f"{variant}/mse_len_{length}"] = float(done[variant]["curve"][length - 1])
         metric_values[f"{variant}/train_loss"] = history[variant][-1]["loss"]
 
     stream_model = models["many_to_many"]
     metric_values["stream/max_abs_diff"] = stream_max_abs_diff(stream_model, cfg.train_length, stream_rng)
-    carried = count_stream(stream_model, [list(c) for c in SEED_STREAM])
+    chunks = [list(c) for c in SEED_STREAM]
+    carried = count_stream(stream_model, chunks)
     metric_values["stream/seed_example_count"] = carried[-1]
 
-    samples = held_out[:SAMPLES_SHOWN, :cfg.train_length, 0]
-    artifacts = {
-        "lengths": list(range(1, sweep_length + 1)),
-        "train_length": cfg.train_length,
-        "mse_by_length": {v: np.round(done[v]["curve"], 6) for v in VARIANTS},
-        "samples": {"bits": samples.astype(int), "counts": np.cumsum(samples, axis=1).astype(int),
-                    "predicted": {v: done[v]["counts"] for v in VARIANTS},
-                    "hidden": {v: done[v]["hidden"] for v in VARIANTS}},
-        "seed_stream": {"chunks": [list(c) for c in SEED_STREAM], "carried": carried,
-                        "restarted": count_stream(stream_model, [list(c) for c in SEED_STREAM],
-                                                  carry_state=False)},
-    }
-    return Result(scenario="counting", config=cfg.to_dict(), metrics=metric_values, history=history,
-                  artifacts=artifacts, models=models, seconds=time.perf_counter() - started)
+    samples = shown[..., 0]
+    artifacts = Artifacts(
+        lengths=list(range(1, held_out.shape[1] + 1)),
+        train_length=cfg.train_length,
+        mse_by_length={v: rounded(done[v]["curve"], 6) for v in keys},
+        samples=Samples(
+            bits=samples.astype(int).tolist(),
+            counts=np.cumsum(samples, axis=1).astype(int).tolist(),
+            predicted={v: done[v]["counts"] for v in keys},
+            hidden={v: done[v]["hidden"] for v in keys},
+        ),
+        seed_stream=SeedStream(
+            chunks=chunks, carried=carried, restarted=count_stream(stream_model, chunks, carry_state=False)
+        ),
+        replay=tracker.replay(),
+    )
+    return Result(
+        scenario="counting",
+        config=cfg.to_dict(),
+        metrics=metric_values,
+        history=history,
+        artifacts=artifacts,
+        models=models,
+        seconds=time.perf_counter() - started,
+    )

@@ -11,18 +11,28 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # The seed's six 7-month windows, in magnitudes (the seed stored magnitude / 10 and plotted ×10).
-SEED_FEATURES = np.array([[0, 0, 0, 0, 0, 0, 0],
-                          [0, 0, 5, 0, 5, 0, 0],
-                          [0, 0, 0, 0, 0, 0, 0],
-                          [0, 0, 5, 0, 5, 0, 0],
-                          [0, 0, 0, 0, 0, 0, 0],
-                          [0, 0, 5, 0, 5, 0, 0]], np.float32)
-SEED_LABELS = np.array([[0, 0, 0, 0, 0, 0, 0],
-                        [8, 0, 0, 4, 0, 0, 0],
-                        [0, 0, 0, 0, 0, 0, 0],
-                        [0, 0, 8, 0, 0, 4, 0],
-                        [0, 0, 0, 0, 0, 0, 0],
-                        [0, 8, 0, 0, 4, 0, 0]], np.float32)
+SEED_FEATURES = np.array(
+    [
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 5, 0, 5, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 5, 0, 5, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 5, 0, 5, 0, 0],
+    ],
+    np.float32,
+)
+SEED_LABELS = np.array(
+    [
+        [0, 0, 0, 0, 0, 0, 0],
+        [8, 0, 0, 4, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 8, 0, 0, 4, 0],
+        [0, 0, 0, 0, 0, 0, 0],
+        [0, 8, 0, 0, 4, 0, 0],
+    ],
+    np.float32,
+)
 SEED_STEPS = 7
 
 FORESHOCK, MAIN_SHOCK, AFTERSHOCK = 5.0, 8.0, 4.0  # the magnitudes of the seed's pattern
@@ -74,8 +84,9 @@ def second_foreshock_months(steps: int) -> np.ndarray:
     return np.arange(lowest, min(highest, steps - 1) + 1)
 
 
-def event_windows(*, count: int, steps: int, noise: float, rng: np.random.Generator,
-                  event_share: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def event_windows(
+    *, count: int, steps: int, noise: float, rng: np.random.Generator, event_share: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Windows in the seed's spirit: in a share of them two 5s, then after 3–5 months (at random, not
     predictable from the features) an 8, and 3 months later a 4; the other windows are quiet. Gaussian
     noise of std ``noise`` (magnitudes) on every month.
@@ -84,8 +95,9 @@ def event_windows(*, count: int, steps: int, noise: float, rng: np.random.Genera
     """
     months = second_foreshock_months(steps)
     if months.size == 0:
-        raise ValueError(f"steps: must be at least {MIN_STEPS} for the 8 and the 4 to fit after every delay; "
-                         f"received {steps}")
+        raise ValueError(
+            f"steps: must be at least {MIN_STEPS} for the 8 and the 4 to fit after every delay; received {steps}"
+        )
     features = np.zeros((count, steps), np.float32)
     labels = np.zeros((count, steps), np.float32)
     has_event = rng.random(count) < event_share
@@ -102,8 +114,9 @@ def event_windows(*, count: int, steps: int, noise: float, rng: np.random.Genera
     return features[..., None], labels[..., None], has_event
 
 
-def dilate_synthetic(*, count: int, rng: np.random.Generator,
-                     noise_std: float = SYNTHETIC_NOISE_STD) -> tuple[np.ndarray, np.ndarray]:
+def dilate_synthetic(
+    *, count: int, rng: np.random.Generator, noise_std: float = SYNTHETIC_NOISE_STD
+) -> tuple[np.ndarray, np.ndarray]:
     """The DILATE paper's synthetic step series: 20 input steps holding two peaks (heights j1, j2 ~ U[0, 1)
     at i1 ∈ 1..10 and i2 ∈ 10..18), then a step of height j2 − j1 starting at i2 + (i2 − i1) + U{−3..3}.
 
@@ -123,26 +136,37 @@ def dilate_synthetic(*, count: int, rng: np.random.Generator,
     return series[:, :SYNTHETIC_STEPS], series[:, SYNTHETIC_STEPS:]
 
 
-def load(name: str, *, steps: int, train_windows: int, test_windows: int, noise: float,
-         seed: int) -> Dataset:
+def load(name: str, *, steps: int, train_windows: int, test_windows: int, noise: float, seed: int) -> Dataset:
     """The data set a run trains and scores on."""
     train_rng, test_rng = np.random.default_rng([seed, 0]), np.random.default_rng([seed, 1])
     if name == "seed":
         features, labels = seed_windows()
-        return Dataset(name, features, labels, features.copy(), labels.copy(), MAGNITUDE_SCALE, "month",
-                       "magnitude", test_has_event=labels.max(axis=(1, 2)) > 0,
-                       notes=["The seed has only six windows: the networks are scored on the windows they "
-                              "were trained on, as in the seed, and each epoch is a single gradient step "
-                              "(the seed took 100; raise Epochs to match).",
-                              "In one of the seed's windows the 8 falls on the first future month. Every "
-                              "alignment begins by matching the first months, so no loss can forgive that 8 a "
-                              "shift: the time-tolerant losses keep a bump there as a hedge and lower their "
-                              "peak. The generated events keep the 8 off the first month."])
+        return Dataset(
+            name,
+            features,
+            labels,
+            features.copy(),
+            labels.copy(),
+            MAGNITUDE_SCALE,
+            "month",
+            "magnitude",
+            test_has_event=labels.max(axis=(1, 2)) > 0,
+            notes=[
+                "The seed has only six windows: the networks are scored on the windows they "
+                "were trained on, as in the seed, and each epoch is a single gradient step "
+                "(the seed took 100; raise Epochs to match).",
+                "In one of the seed's windows the 8 falls on the first future month. Every "
+                "alignment begins by matching the first months, so no loss can forgive that 8 a "
+                "shift: the time-tolerant losses keep a bump there as a hedge and lower their "
+                "peak. The generated events keep the 8 off the first month.",
+            ],
+        )
     if name == "events":
         train_x, train_y, _ = event_windows(count=train_windows, steps=steps, noise=noise, rng=train_rng)
         test_x, test_y, has_event = event_windows(count=test_windows, steps=steps, noise=noise, rng=test_rng)
-        return Dataset(name, train_x, train_y, test_x, test_y, MAGNITUDE_SCALE, "month", "magnitude",
-                       test_has_event=has_event)
+        return Dataset(
+            name, train_x, train_y, test_x, test_y, MAGNITUDE_SCALE, "month", "magnitude", test_has_event=has_event
+        )
     if name == "dilate_synthetic":
         train_x, train_y = dilate_synthetic(count=train_windows, rng=train_rng)
         test_x, test_y = dilate_synthetic(count=test_windows, rng=test_rng)

@@ -1,124 +1,276 @@
-"""Event timing: figures and the metric table, drawn from a run's artifacts and history (no TensorFlow)."""
+"""Event timing: figures and metric tables, pure functions of a run's snapshots, artifacts and history (no
+TensorFlow). Every variant is drawn in its :class:`~seqcore.scenario.Variant` style (name, colour, dash, marker)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from seqcore.plots import LAYOUT, colour
+from seqcore.plots import LAYOUT, TRUTH_COLOUR
+from seqcore.scenario import REFERENCE_GREY, Variant
 
-LABELS = {"mse": "MSE", "soft_dtw": "soft-DTW", "dilate": "DILATE"}
-METRIC_NAMES = {"mse": "MSE", "dtw": "DTW", "tdi": "TDI", "peak_time_error": "peak month error",
-                "peak_height_error": "peak height error", "peak_hit_rate": "peaks within 1 month and 1 unit"}
+HISTORY_LABEL = "history (what the network reads)"
+TRUTH_LABEL = "true future"
+FORECAST = "forecast"  # a variant's forecast is named "<variant> forecast"
+TRUE_PEAK_LABEL = "true peak"
+HARD_PATH_LABEL = "hard DTW path"
+NO_SHIFT_LABEL = "no shift"
+SOFT_ALIGNMENT_LABEL = "soft alignment"
+# What each variant's training loss is, for its own panel of the loss chart (the three are not comparable).
+LOSS_MEANING = {
+    "mse": "mean squared error per month (network units², ≥ 0)",
+    "soft_dtw": "smoothed best-alignment cost (below 0 is normal)",
+    "dilate": "α · shape + (1 − α) · temporal",
+}
 
 
-def window(artifacts: dict, index: int) -> go.Figure:
-    """The seed's picture: one window's history then its future on one time axis, a line at the boundary,
-    and each variant's prediction of the future overlaid."""
-    shown = artifacts["windows"]
-    features, labels = np.asarray(shown["features"][index]), np.asarray(shown["labels"][index])
-    past = np.arange(1, len(features) + 1)
-    future = np.arange(len(features) + 1, len(features) + len(labels) + 1)
-    unit = artifacts["time_unit"]
+def _number(value: Any) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def forecast_chart(
+    snapshots: Mapping[str, Mapping[str, Any]], variants: Sequence[Variant], *, sample: int, title: str
+) -> go.Figure:
+    """The seed's picture, drawn from the trainer's snapshots (a variant not reported yet is left out): one
+    window's history then its true future on one time axis, a line at the boundary, each variant's forecast."""
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=past, y=features, mode="lines+markers", name="history (features)",
-                                line=dict(color="#7f7f7f")))
-    figure.add_trace(go.Scatter(x=future, y=labels, mode="lines+markers", name="true future (labels)",
-                                line=dict(color="black", width=3)))
-    for position, (variant, predicted) in enumerate(shown["predicted"].items()):
-        figure.add_trace(go.Scatter(x=future, y=predicted[index], mode="lines+markers",
-                                    name=f"predicted with {LABELS.get(variant, variant)}",
-                                    line=dict(color=colour(position), dash="dash")))
-    figure.add_vline(x=len(features) + 0.5, line_dash="dot", line_color="grey",
-                     annotation_text="features ← | → labels")
-    figure.update_layout(title=f"Held-out window {shown['index'][index] + 1}: history, future and predictions",
-                         xaxis_title=unit, yaxis_title=artifacts["value_unit"], **LAYOUT)
+    first = next((snapshots[v.key] for v in variants if v.key in snapshots), None)
+    if first is None:
+        figure.update_layout(title=title, **LAYOUT)
+        return figure
+    count = len(first["truth"])
+    sample = min(max(int(sample), 0), count - 1)  # a picker left on a larger set draws the last window
+    history, truth = first["history"][sample], first["truth"][sample]
+    past = list(range(1, len(history) + 1))
+    future = list(range(len(history) + 1, len(history) + len(truth) + 1))
+    figure.add_scatter(
+        x=past,
+        y=history,
+        mode="lines+markers",
+        name=HISTORY_LABEL,
+        line={"color": REFERENCE_GREY},
+        marker={"color": REFERENCE_GREY, "size": 5},
+    )
+    figure.add_scatter(
+        x=future,
+        y=truth,
+        mode="lines+markers",
+        name=TRUTH_LABEL,
+        line={"color": TRUTH_COLOUR, "width": 3},
+        marker={"color": TRUTH_COLOUR, "size": 8},
+    )
+    for variant in variants:
+        snapshot = snapshots.get(variant.key)
+        if snapshot is not None:
+            figure.add_scatter(
+                x=future,
+                y=snapshot["predicted"][sample],
+                mode="lines+markers",
+                name=f"{variant.name} {FORECAST}",
+                line=variant.line(width=2.5),
+                marker=variant.markers(size=8),
+            )
+    figure.add_vline(x=len(history) + 0.5, line_dash="dot", line_color="grey", annotation_text="history ← | → future")
+    heading = f"Window {sample + 1} of {count}"
+    figure.update_layout(
+        title=f"{heading} — {title}" if title else heading,
+        xaxis_title=first.get("time_unit", ""),
+        yaxis_title=first.get("value_unit", ""),
+        **LAYOUT,
+    )
     return figure
 
 
-def metric_rows(artifacts: dict) -> list[dict]:
-    """The DILATE paper's Table 1 layout: one row per training loss, MSE / DTW / TDI (and the peak errors on
-    event data); for the synthetic set also each loss's DTW and TDI relative to MSE's, ours beside the paper's
-    (a ratio is unit-free, so the two are comparable although the scales differ)."""
-    rows = []
-    paper = artifacts.get("paper")
-    table = artifacts["table"]
-    for variant, scores in table.items():
-        row = {"trained with": LABELS.get(variant, variant)}
-        row.update({METRIC_NAMES.get(name, name): value for name, value in scores.items()})
-        if paper:
-            for name in ("dtw", "tdi"):
-                row[f"{METRIC_NAMES[name]} ÷ MSE's (ours)"] = scores[name] / table["mse"][name]
-                published = paper["rows"].get(variant, {}).get(name)
-                row[f"{METRIC_NAMES[name]} ÷ MSE's (paper)"] = (
-                    published / paper["rows"]["mse"][name] if published is not None else float("nan"))
-        rows.append(row)
+def _trained_with(variant: Variant) -> str:
+    return f"trained with {variant.name}"
+
+
+def score_rows(table: Mapping[str, Mapping[str, float]], variants: Sequence[Variant]) -> dict[str, dict]:
+    """The DILATE paper's Table 1 layout: rows by what was trained, columns by what was measured."""
+    return {
+        _trained_with(v): {"MSE": table[v.key]["mse"], "DTW": table[v.key]["dtw"], "TDI": table[v.key]["tdi"]}
+        for v in variants
+        if v.key in table
+    }
+
+
+def peak_rows(table: Mapping[str, Mapping[str, float]], variants: Sequence[Variant]) -> dict[str, dict]:
+    """Peak errors on the held-out event windows, rows by what was trained (empty without event data)."""
+    return {
+        _trained_with(v): {
+            "month off": table[v.key]["peak_time_error"],
+            "height off": table[v.key]["peak_height_error"],
+            "hits": f"{table[v.key]['peak_hit_rate']:.0%}",
+        }
+        for v in variants
+        if "peak_time_error" in table.get(v.key, {})
+    }
+
+
+def paper_rows(table: Mapping[str, Mapping[str, float]], paper: Any, variants: Sequence[Variant]) -> dict[str, dict]:
+    """Each loss's DTW and TDI divided by the MSE-trained model's, ours beside the paper's (a ratio is unit-free,
+    so the two are comparable although the scales differ); the paper has no soft-DTW row we could check."""
+    rows = {}
+    for variant in variants:
+        row = {}
+        for name in ("dtw", "tdi"):
+            row[f"{name.upper()} ours"] = table[variant.key][name] / table["mse"][name]
+            published = paper.rows.get(variant.key, {}).get(name)
+            row[f"{name.upper()} paper"] = published / paper.rows["mse"][name] if published is not None else None
+        rows[_trained_with(variant)] = row
     return rows
 
 
-def alignment(artifacts: dict, index: int, variant: str) -> go.Figure:
-    """The soft alignment path between the true future and one variant's prediction (what DILATE's temporal
+def training_losses(history: Mapping[str, Sequence[Mapping[str, float]]], variants: Sequence[Variant]) -> go.Figure:
+    """Each variant's own training loss in its own panel: MSE, soft-DTW and DILATE measure different things on
+    different scales (soft-DTW goes below zero), so one shared axis would mislead."""
+    shown = [v for v in variants if history.get(v.key)]
+    figure = make_subplots(
+        rows=max(len(shown), 1),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.1,
+        subplot_titles=[f"{_trained_with(v)} — {LOSS_MEANING.get(v.key, 'loss')}" for v in shown],
+    )
+    for row, variant in enumerate(shown, start=1):
+        logs = history[variant.key]
+        figure.add_scatter(
+            x=list(range(1, len(logs) + 1)),
+            y=[_number(entry.get("loss")) for entry in logs],
+            mode="lines+markers",
+            name=variant.name,
+            line=variant.line(),
+            marker=variant.markers(),
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(title_text="loss", row=row, col=1)
+    figure.update_xaxes(title_text="epoch", row=max(len(shown), 1), col=1)
+    figure.update_layout(title="Training loss: each network its own loss", height=200 + 170 * len(shown), **LAYOUT)
+    figure.update_layout(legend_y=-0.1)
+    figure.update_annotations(font_size=13)
+    return figure
+
+
+def dilate_parts(history: Mapping[str, Sequence[Mapping[str, float]]], variants: Sequence[Variant]) -> go.Figure:
+    """Per epoch, DILATE's shape term (soft-DTW) and temporal term on the same training windows, every variant
+    measured on both; one panel each, stacked (they have different units)."""
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.14,
+        subplot_titles=(
+            "Shape term: soft-DTW of forecast against truth",
+            "Temporal term: how far the soft alignment shifts in time",
+        ),
+    )
+    for variant in variants:
+        logs = history.get(variant.key) or []
+        epochs = list(range(1, len(logs) + 1))
+        for row, part in enumerate(("shape", "temporal"), start=1):
+            figure.add_scatter(
+                x=epochs,
+                y=[_number(entry.get(part)) for entry in logs],
+                mode="lines+markers",
+                name=variant.name,
+                legendgroup=variant.key,
+                showlegend=row == 1,
+                line=variant.line(),
+                marker=variant.markers(),
+                row=row,
+                col=1,
+            )
+    figure.update_xaxes(title_text="epoch", row=2, col=1)
+    figure.update_yaxes(title_text="shape", row=1, col=1)
+    figure.update_yaxes(title_text="temporal", row=2, col=1)
+    figure.update_layout(title="DILATE's two parts during training", height=540, **LAYOUT)
+    figure.update_layout(legend_y=-0.14)
+    figure.update_annotations(font_size=13)
+    return figure
+
+
+def alignment(artifacts: Any, index: int, variant: Variant) -> go.Figure:
+    """The soft alignment path between the true future and one variant's forecast (what DILATE's temporal
     term weighs by the squared time gap), with the hard DTW path on top."""
-    data = artifacts["alignment"]
-    path = np.asarray(data["soft"][variant][index])
+    data = artifacts.alignment
+    path = np.asarray(data.soft[variant.key][index])
     steps = np.arange(1, path.shape[0] + 1)
-    hard = np.asarray(data["hard_paths"][variant][index]) + 1
-    unit = artifacts["time_unit"]
-    figure = go.Figure(go.Heatmap(z=path, x=steps, y=steps, colorscale="Blues", zmin=0, zmax=1,
-                                  colorbar=dict(title="alignment weight")))
-    figure.add_trace(go.Scatter(x=hard[:, 1], y=hard[:, 0], mode="lines+markers", name="hard DTW path",
-                                line=dict(color=colour(0))))
-    figure.add_trace(go.Scatter(x=steps, y=steps, mode="lines", name="no shift", line=dict(color="grey",
-                                                                                               dash="dot")))
-    figure.update_layout(title=f"Soft alignment, γ = {data['gamma']:g}: true future against "
-                               f"{LABELS.get(variant, variant)} prediction",
-                         xaxis_title=f"predicted {unit}", yaxis_title=f"true {unit}", **LAYOUT)
+    hard = np.asarray(data.hard_paths[variant.key][index]) + 1
+    unit = artifacts.time_unit
+    figure = go.Figure(
+        go.Heatmap(
+            z=path,
+            x=steps,
+            y=steps,
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            showscale=True,
+            colorbar=dict(title="weight"),
+            name=SOFT_ALIGNMENT_LABEL,
+        )
+    )
+    figure.add_scatter(
+        x=hard[:, 1],
+        y=hard[:, 0],
+        mode="lines+markers",
+        name=HARD_PATH_LABEL,
+        line=variant.line(),
+        marker=variant.markers(),
+    )
+    figure.add_scatter(x=steps, y=steps, mode="lines", name=NO_SHIFT_LABEL, line=dict(color="grey", dash="dot"))
+    figure.update_layout(
+        title=f"Window {index + 1}: the {variant.name} forecast aligned with the true future (γ = {data.gamma:g})",
+        xaxis_title=f"forecast {unit}",
+        yaxis_title=f"true {unit}",
+        **LAYOUT,
+    )
     figure.update_xaxes(dtick=1 if len(steps) <= 12 else None)
     figure.update_yaxes(autorange="reversed", dtick=1 if len(steps) <= 12 else None)
     return figure
 
 
-def dilate_parts(history: dict[str, list[dict]]) -> go.Figure:
-    """Per epoch, DILATE's shape term (soft-DTW) and temporal term on training windows, for every variant."""
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("shape term (soft-DTW)", "temporal term"))
-    for index, (variant, logs) in enumerate(history.items()):
-        epochs = list(range(1, len(logs) + 1))
-        for column, part in enumerate(("shape", "temporal"), start=1):
-            values = [entry.get(part) for entry in logs]
-            values = [v if v is not None and math.isfinite(v) else None for v in values]
-            figure.add_trace(go.Scatter(x=epochs, y=values, mode="lines", name=LABELS.get(variant, variant),
-                                        legendgroup=variant, showlegend=column == 1,
-                                        line=dict(color=colour(index))), row=1, col=column)
-    figure.update_xaxes(title_text="epoch")
-    figure.update_yaxes(title_text="mean over training windows (network units²)", row=1, col=1)
-    figure.update_yaxes(title_text="mean Σ E·Ω (steps², normalised)", row=1, col=2)
-    figure.update_layout(title="DILATE's two parts during training", **LAYOUT)
-    return figure
-
-
-def peaks(artifacts: dict) -> go.Figure:
-    """Where and how high each variant puts its highest prediction, against the true peaks (event data)."""
-    data = artifacts.get("peaks")
+def peaks(artifacts: Any, variants: Sequence[Variant]) -> go.Figure:
+    """Where and how high each variant puts its highest forecast, against the true peaks (event data)."""
+    data = artifacts.peaks
     figure = go.Figure()
-    if not data:
+    if data is None:
         figure.update_layout(title="No event windows in this data set", **LAYOUT)
         return figure
     rng = np.random.default_rng(0)  # a little horizontal jitter so equal months do not hide each other
-    truth_month, truth_height = np.asarray(data["true_month"]), np.asarray(data["true_height"])
+    truth_month, truth_height = np.asarray(data.true_month), np.asarray(data.true_height)
     jitter = rng.uniform(-0.15, 0.15, truth_month.shape)
-    figure.add_trace(go.Scatter(x=truth_month + 1 + jitter, y=truth_height, mode="markers", name="true peak",
-                                marker=dict(color="black", size=5, opacity=0.5)))
-    for position, (variant, values) in enumerate(data["predicted"].items()):
-        month = np.asarray(values["month"]) + 1 + rng.uniform(-0.15, 0.15, truth_month.shape)
-        figure.add_trace(go.Scatter(x=month, y=values["height"], mode="markers",
-                                    name=f"{LABELS.get(variant, variant)} peak",
-                                    marker=dict(color=colour(position), size=5, opacity=0.5)))
-    unit = artifacts["time_unit"]
-    figure.update_layout(title="Peaks of the held-out event windows: true against predicted",
-                         xaxis_title=f"{unit} of the peak in the future window",
-                         yaxis_title=f"peak {artifacts['value_unit']}", **LAYOUT)
+    figure.add_scatter(
+        x=truth_month + 1 + jitter,
+        y=truth_height,
+        mode="markers",
+        name=TRUE_PEAK_LABEL,
+        marker=dict(color=TRUTH_COLOUR, size=5, opacity=0.5),
+    )
+    for variant in variants:
+        values = data.predicted.get(variant.key)
+        if values is None:
+            continue
+        month = np.asarray(values.month) + 1 + rng.uniform(-0.15, 0.15, truth_month.shape)
+        figure.add_scatter(
+            x=month,
+            y=values.height,
+            mode="markers",
+            name=f"{variant.name} peak",
+            marker=variant.markers(size=6, opacity=0.5),
+        )
+    unit = artifacts.time_unit
+    figure.update_layout(
+        title="Peaks: true against forecast",
+        xaxis_title=f"{unit} of the peak in the future window",
+        yaxis_title=f"peak {artifacts.value_unit}",
+        **LAYOUT,
+    )
     figure.update_xaxes(dtick=1)
     return figure

@@ -33,8 +33,7 @@ def sine_series(frequencies, phases, *, length: int) -> np.ndarray:
     frequencies = np.asarray(frequencies, float).reshape(-1, 1)
     phases = np.asarray(phases, float).reshape(-1, 1)
     if frequencies.shape != phases.shape:
-        raise ValueError(f"phases: must have one phase per frequency ({len(frequencies)}); "
-                         f"received {len(phases)}")
+        raise ValueError(f"phases: must have one phase per frequency ({len(frequencies)}); received {len(phases)}")
     return np.sin(2 * np.pi * frequencies * series_time(length)[None, :] + phases)
 
 
@@ -52,8 +51,7 @@ def add_noise(series: np.ndarray, snr_db: float | None, rng: np.random.Generator
     return series + noise_sigma(snr_db) * rng.standard_normal(np.shape(series))
 
 
-def draw_frequencies(*, grid: str, max_frequency: float, per_frequency: int,
-                     rng: np.random.Generator) -> np.ndarray:
+def draw_frequencies(*, grid: str, max_frequency: float, per_frequency: int, rng: np.random.Generator) -> np.ndarray:
     """Target frequencies of a set.
 
     ``integer``: each whole frequency 1 … max_frequency, ``per_frequency`` times (the accepted answer's set).
@@ -88,14 +86,22 @@ class SineSet:
     def __len__(self) -> int:
         return len(self.frequencies)
 
-    def with_noise(self, snr_db: float | None, rng: np.random.Generator) -> "SineSet":
+    def with_noise(self, snr_db: float | None, rng: np.random.Generator) -> SineSet:
         """The same clean series with fresh noise at ``snr_db`` (``None``: noiseless)."""
         noisy = add_noise(self.clean, snr_db, rng).astype(np.float32)
         return SineSet(noisy, self.clean, self.frequencies, self.phases)
 
 
-def make_set(*, grid: str, max_frequency: float, per_frequency: int, length: int, random_phase: bool,
-             snr_db: float | None, rng: np.random.Generator) -> SineSet:
+def make_set(
+    *,
+    grid: str,
+    max_frequency: float,
+    per_frequency: int,
+    length: int,
+    random_phase: bool,
+    snr_db: float | None,
+    rng: np.random.Generator,
+) -> SineSet:
     """One seeded set: frequencies, phases, series, noise — in that order from ``rng``."""
     frequencies = draw_frequencies(grid=grid, max_frequency=max_frequency, per_frequency=per_frequency, rng=rng)
     phases = draw_phases(len(frequencies), random_phase=random_phase, rng=rng)
@@ -104,8 +110,9 @@ def make_set(*, grid: str, max_frequency: float, per_frequency: int, length: int
     return SineSet(noisy.astype(np.float32), clean.astype(np.float32), frequencies.astype(np.float32), phases)
 
 
-def held_out_set(*, count: int, grid: str, max_frequency: float, length: int, snr_db: float | None,
-                 rng: np.random.Generator) -> SineSet:
+def held_out_set(
+    *, count: int, grid: str, max_frequency: float, length: int, snr_db: float | None, rng: np.random.Generator
+) -> SineSet:
     """``count`` fresh series, never trained on, from their own generator.
 
     Phases are always random: a sine met in the wild starts anywhere, whatever the training set did. On the

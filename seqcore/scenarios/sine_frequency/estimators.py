@@ -33,8 +33,9 @@ def _as_batch(series) -> np.ndarray:
     if x.ndim == 1:
         x = x[None, :]
     if x.ndim != 2 or x.shape[1] < 4:
-        raise ValueError(f"series: must be one series or a batch (count, length) with length >= 4; "
-                         f"received shape {np.shape(series)}")
+        raise ValueError(
+            f"series: must be one series or a batch (count, length) with length >= 4; received shape {np.shape(series)}"
+        )
     return x
 
 
@@ -47,7 +48,7 @@ def periodogram_peak(series, *, pad: int = DEFAULT_PAD, parabolic: bool = True) 
     size = 1 << int(np.ceil(np.log2(length * pad)))
     power = np.abs(np.fft.rfft(x, n=size, axis=1)) ** 2
     bins = power.shape[1]
-    peak = 1 + np.argmax(power[:, 1:bins - 1], axis=1)  # neither the DC bin nor the last bin
+    peak = 1 + np.argmax(power[:, 1 : bins - 1], axis=1)  # neither the DC bin nor the last bin
     offset = np.zeros(len(x))
     if parabolic:
         rows = np.arange(len(x))
@@ -90,8 +91,9 @@ def refine_least_squares(series, start, *, step: float = 0.25, rounds: int = REF
         left, mid, right = fit_energy(x, candidates).T
         curvature = left - 2 * mid + right
         # a parabola's vertex where the three points bend down; else step toward the higher side
-        vertex = np.where(curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1.0),
-                          np.sign(right - left))
+        vertex = np.where(
+            curvature < 0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1.0), np.sign(right - left)
+        )
         f = np.clip(f + np.clip(vertex, -1.0, 1.0) * delta, 1e-6, top - 1e-6)
         delta = delta / 2
     return f

@@ -12,6 +12,9 @@ MAE ≈ 0.3), with 50 series per frequency it reaches ≈ 0.02. And a periodogra
 fit, needs no training at all and sits on the Cramér–Rao bound: the floor no unbiased estimator can beat.
 Reference: seed 004 (``shared/seeds``), a question on estimating a sine's frequency with a Keras LSTM.
 
+Reads data → train → evaluate. Every learned variant trains through the one trainer (``seqcore.training.train``
+with a ``KerasStep``: one ``fit`` over all epochs, a whole epoch per graph call), the three side by side in
+threads; each streams its estimates on a fixed held-out subset after every epoch for the page's live chart.
 Every error is measured on held-out series (fresh random phases, and fresh frequencies on the continuous
 grid), never on the training series — the seed's numbers were training errors. Frequencies are in cycles
 per series throughout (``data.py``).
@@ -25,127 +28,194 @@ from concurrent.futures import ThreadPoolExecutor
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from seqcore import metrics
 from seqcore.result import Result
-from seqcore.scenarios.sine_frequency import data, estimators
+from seqcore.scenarios.sine_frequency import EXAMPLES_SHOWN, LEARNED, SNAPSHOT_POINTS, UNIT, VARIANTS, data, estimators
+from seqcore.scenarios.sine_frequency.artifacts import Artifacts, Examples, HeldOut, MaxFrequencySweep, SnrSweep
 from seqcore.scenarios.sine_frequency.config import SNR_LEVELS_DB, Config
-from seqcore.scenarios.sine_frequency.networks import (LEARNED, VARIANTS, build, inference_copy, model_inputs,
-                                                        predict)
-from seqcore.scenarios.sine_frequency.sweeps import max_frequency_sweep, snr_sweep
-from seqcore.training import CancelToken, ProgressTracker
+from seqcore.scenarios.sine_frequency.networks import build, model_inputs, predict
+from seqcore.scenarios.sine_frequency.sweeps import KEYS, max_frequency_sweep, snr_sweep
+from seqcore.training import CancelToken, KerasStep, ProgressTracker, cosine_schedule, steps_per_epoch, train
 
-EXAMPLES_SHOWN = 6
 TEST_POINTS = 20  # held-out evaluations per training run, for the training curves
+LR_FLOOR = 0.02  # the learning rate decays to 2% of its start by the last step
+DIGITS = 4  # estimates in artifacts and live snapshots
 
 
 # -- data ---------------------------------------------------------------------------------------------------
 def training_sets(cfg: Config, max_frequency: int) -> dict[str, data.SineSet]:
     """The naive set (one zero-phase series per whole frequency) and the fixed set (the config's recipe)."""
     snr = cfg.snr_db if cfg.noise else None
-    naive = data.make_set(grid="integer", max_frequency=max_frequency, per_frequency=1,
-                          length=cfg.series_length, random_phase=False, snr_db=snr,
-                          rng=np.random.default_rng([cfg.seed, 1, max_frequency]))
-    fixed = data.make_set(grid=cfg.frequency_grid, max_frequency=max_frequency,
-                          per_frequency=cfg.series_per_frequency, length=cfg.series_length,
-                          random_phase=cfg.random_phase, snr_db=snr,
-                          rng=np.random.default_rng([cfg.seed, 0, max_frequency]))
+    naive = data.make_set(
+        grid="integer",
+        max_frequency=max_frequency,
+        per_frequency=1,
+        length=cfg.series_length,
+        random_phase=False,
+        snr_db=snr,
+        rng=np.random.default_rng([cfg.seed, 1, max_frequency]),
+    )
+    fixed = data.make_set(
+        grid=cfg.frequency_grid,
+        max_frequency=max_frequency,
+        per_frequency=cfg.series_per_frequency,
+        length=cfg.series_length,
+        random_phase=cfg.random_phase,
+        snr_db=snr,
+        rng=np.random.default_rng([cfg.seed, 0, max_frequency]),
+    )
     return {"naive_lstm": naive, "fixed_lstm": fixed, "dense": fixed}
 
 
 def held_out(cfg: Config, max_frequency: int) -> data.SineSet:
-    return data.held_out_set(count=cfg.held_out_series, grid=cfg.frequency_grid, max_frequency=max_frequency,
-                             length=cfg.series_length, snr_db=cfg.snr_db if cfg.noise else None,
-                             rng=np.random.default_rng([cfg.seed, 2, max_frequency]))
+    return data.held_out_set(
+        count=cfg.held_out_series,
+        grid=cfg.frequency_grid,
+        max_frequency=max_frequency,
+        length=cfg.series_length,
+        snr_db=cfg.snr_db if cfg.noise else None,
+        rng=np.random.default_rng([cfg.seed, 2, max_frequency]),
+    )
+
+
+def shown_subset(count: int) -> np.ndarray:
+    """The held-out rows the live chart draws: at most SNAPSHOT_POINTS, evenly spread (all of the default 200)."""
+    return np.unique(np.linspace(0, count - 1, min(count, SNAPSHOT_POINTS)).round().astype(int))
 
 
 # -- train --------------------------------------------------------------------------------------------------
-class _EpochLog(keras.callbacks.Callback):
-    """Per-epoch logs (plus the held-out MAE every few epochs), progress, and cancellation between epochs."""
+class HeldOutWatch:
+    """What the trainer asks after each epoch: the held-out MAE every few epochs (``TEST_POINTS`` in all, the
+    first and the last) — measured only, never used to choose anything — and a snapshot of the estimates on the shown
+    subset for the live chart (about 3 KB)."""
 
-    def __init__(self, epochs: int, test_inputs: np.ndarray, test_frequencies: np.ndarray, report,
-                 cancel: CancelToken | None) -> None:
-        super().__init__()
-        self.epochs, self.report, self.cancel = epochs, report, cancel
-        self.test_inputs, self.test_frequencies = test_inputs, test_frequencies
-        self.test_every = math.ceil(epochs / TEST_POINTS)
-        self.history: list[dict[str, float]] = []
+    def __init__(
+        self, model: keras.Model, inputs: np.ndarray, frequencies: np.ndarray, epochs: int, shown: np.ndarray
+    ) -> None:
+        self.model, self.inputs, self.frequencies, self.epochs = model, inputs, frequencies, epochs
+        self.every = math.ceil(epochs / TEST_POINTS)
+        self.shown = shown
+        self.epoch = 0
+        self.predicted: tuple[int, np.ndarray] = (0, np.empty(0))  # the last held-out estimates and their epoch
 
-    def on_epoch_end(self, epoch, logs=None):
-        epoch += 1  # keras counts from 0
-        entry = {"loss": float(logs["loss"]), "mae": float(logs["mae"])}
-        if epoch % self.test_every == 0 or epoch == self.epochs:
-            entry["test_mae"] = metrics.mae(self.test_frequencies, predict(self.model, self.test_inputs))
-        self.history.append(entry)
-        self.report(epoch, entry)
-        if self.cancel is not None and self.cancel.cancelled:
-            self.model.stop_training = True
+    def evaluate(self) -> dict[str, float]:
+        self.epoch += 1  # called once after every epoch, before the snapshot
+        if self.epoch % self.every and self.epoch not in (1, self.epochs):  # the first too: curves start there
+            return {}
+        self.predicted = (self.epoch, predict(self.model, self.inputs))
+        return {"test_mae": metrics.mae(self.frequencies, self.predicted[1])}
 
-
-def batches(x: np.ndarray, y: np.ndarray, *, epochs: int, batch_size: int,
-            rng: np.random.Generator) -> tf.data.Dataset:
-    """Every epoch's mini-batches in a seeded order, one epoch after another (keras' own shuffle is seeded
-    per thread, so we draw the orders ourselves)."""
-    orders = np.stack([rng.permutation(len(x)) for _ in range(epochs)])
-    x, y = tf.constant(x), tf.constant(y)
-    return tf.data.Dataset.from_tensor_slices(orders).flat_map(
-        lambda order: tf.data.Dataset.from_tensor_slices((tf.gather(x, order), tf.gather(y, order)))
-        .batch(batch_size))
+    def snapshot(self) -> dict:
+        epoch, predicted = self.predicted
+        shown = predicted[self.shown] if epoch == self.epoch else predict(self.model, self.inputs[self.shown])
+        return estimates_snapshot(self.frequencies[self.shown], shown)
 
 
-def train(cfg: Config, variant: str, max_frequency: int, train_set: data.SineSet, test_inputs: np.ndarray,
-          test_frequencies: np.ndarray, report, cancel: CancelToken | None) -> tuple[keras.Model, list[dict]]:
-    """Seeded mini-batch training: one ``fit`` over all epochs, a whole epoch per graph call.
+def estimates_snapshot(true: np.ndarray, estimated: np.ndarray) -> dict:
+    return {
+        "true": np.round(np.asarray(true, float), DIGITS).tolist(),
+        "predicted": np.round(np.asarray(estimated, float), DIGITS).tolist(),
+    }
 
-    Each epoch logs the training loss and the training MAE (cycles per series, dropout on); every few epochs
-    (``TEST_POINTS`` in all, and the last) it also logs the held-out MAE, ``test_mae`` — measured only, never
-    used to choose anything. Raises :class:`Cancelled` when ``cancel`` is set (checked between epochs).
+
+def train_variant(
+    cfg: Config,
+    variant: str,
+    max_frequency: int,
+    train_set: data.SineSet,
+    test: data.SineSet,
+    tracker: ProgressTracker,
+    cancel: CancelToken | None,
+    *,
+    name: str,
+    live: bool,
+) -> tuple[keras.Model, list[dict]]:
+    """One learned variant through the one trainer; returns the trained model and its per-epoch logs.
+
+    Each epoch logs the training loss and the training MAE (cycles per series, dropout on) and, every few
+    epochs, the held-out MAE ``test_mae``. ``name`` is what progress calls this run; ``live`` streams
+    snapshots (the main run does, the sweep's runs do not). Raises ``Cancelled`` when ``cancel`` is set.
     """
-    if cancel is not None:
-        cancel.raise_if_cancelled()
     model, loss = build(cfg, variant, max_frequency)
     x = model_inputs(cfg, variant, train_set.series)
     y = train_set.frequencies.reshape(-1, 1).astype(np.float32)
-    steps_per_epoch = math.ceil(len(x) / cfg.batch_size)
-    schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, decay_steps=cfg.epochs * steps_per_epoch,
-                                                      alpha=0.02)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["mae"],
-                  steps_per_execution=steps_per_epoch)
-    rng = np.random.default_rng([cfg.seed, 3, max_frequency, LEARNED.index(variant)])
-    log = _EpochLog(cfg.epochs, test_inputs, test_frequencies, report, cancel)
-    model.fit(batches(x, y, epochs=cfg.epochs, batch_size=cfg.batch_size, rng=rng), epochs=cfg.epochs,
-              steps_per_epoch=steps_per_epoch, shuffle=False, verbose=0, callbacks=[log])
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    return model, log.history
+    steps = steps_per_epoch(len(x), cfg.batch_size)
+    model.compile(
+        optimizer=keras.optimizers.Adam(cosine_schedule(cfg.learning_rate, cfg.epochs * steps, LR_FLOOR)),
+        loss=loss,
+        metrics=["mae"],
+        steps_per_execution=steps,
+    )  # one graph call per epoch
+    watch = HeldOutWatch(
+        model, model_inputs(cfg, variant, test.series), test.frequencies, cfg.epochs, shown_subset(len(test))
+    )
+    history = train(
+        KerasStep(model),
+        x,
+        y,
+        variants=name,
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        seed=cfg.seed,
+        stream=(max_frequency, LEARNED.index(variant)),
+        tracker=tracker,
+        cancel=cancel,
+        evaluate=watch.evaluate,
+        snapshot=watch.snapshot if live else None,
+    )
+    return model, history[name]
 
 
-# -- evaluate -----------------------------------------------------------------------------------------------
-def train_all(cfg: Config, max_frequency: int, tracker: ProgressTracker, cancel: CancelToken | None,
-              pool: ThreadPoolExecutor, label: str = "") -> dict:
-    """Start the three learned variants (side by side) at one max frequency; return futures + their sets."""
+def train_all(
+    cfg: Config,
+    max_frequency: int,
+    tracker: ProgressTracker,
+    cancel: CancelToken | None,
+    pool: ThreadPoolExecutor,
+    *,
+    main: bool,
+) -> dict:
+    """Start the three learned variants (side by side) at one max frequency; return futures + the held-out set."""
     sets = training_sets(cfg, max_frequency)
     test = held_out(cfg, max_frequency)
-    futures = {}
-    for variant in LEARNED:
-        name = f"{variant}{label}"
-        test_inputs = model_inputs(cfg, variant, test.series)
-        report = (lambda name: lambda epoch, logs: tracker.report(name, epoch, cfg.epochs, logs))(name)
-        futures[variant] = pool.submit(train, cfg, variant, max_frequency, sets[variant], test_inputs,
-                                       test.frequencies, report, cancel)
+    futures = {
+        variant: pool.submit(
+            train_variant,
+            cfg,
+            variant,
+            max_frequency,
+            sets[variant],
+            test,
+            tracker,
+            cancel,
+            name=run_name(variant, None if main else max_frequency),
+            live=main,
+        )
+        for variant in LEARNED
+    }
     return {"futures": futures, "test": test}
 
 
+def run_name(variant: str, max_frequency: int | None) -> str:
+    """Progress names: the variant's key for the main run; a sweep's runs by human name and max frequency."""
+    if max_frequency is None:
+        return variant
+    return f"{next(v.name for v in VARIANTS if v.key == variant)} (max frequency {max_frequency})"
+
+
+# -- evaluate -----------------------------------------------------------------------------------------------
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
     """Train the learned estimators, run the FFT estimator, compare all on held-out series; SNR and sweep."""
     started = time.perf_counter()
     sweep_maxima = [f for f in cfg.sweep_frequencies() if f != cfg.max_frequency]
-    names = [f"{v}{_label(f)}" for f in [None, *sweep_maxima] for v in LEARNED]
+    names = [run_name(v, f) for f in [None, *sweep_maxima] for v in LEARNED]
     tracker = ProgressTracker(progress, names)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
     with ThreadPoolExecutor(max_workers=len(LEARNED)) as pool:
-        main = train_all(cfg, cfg.max_frequency, tracker, cancel, pool)
-        swept = {f: train_all(cfg, f, tracker, cancel, pool, _label(f)) for f in sweep_maxima}
+        main = train_all(cfg, cfg.max_frequency, tracker, cancel, pool, main=True)
+        swept = {f: train_all(cfg, f, tracker, cancel, pool, main=False) for f in sweep_maxima}
         trained = {v: main["futures"][v].result() for v in LEARNED}
         swept_models = {f: {v: job["futures"][v].result()[0] for v in LEARNED} for f, job in swept.items()}
     models = {v: trained[v][0] for v in LEARNED}
@@ -155,12 +225,12 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
     predictions = {v: predict(models[v], model_inputs(cfg, v, test.series)) for v in LEARNED}
     predictions["fft"] = estimators.estimate_frequency(test.series)
     metric_values = {}
-    for variant in VARIANTS:
+    for variant in KEYS:
         metric_values[f"{variant}/mae"] = metrics.mae(test.frequencies, predictions[variant])
         metric_values[f"{variant}/rmse"] = metrics.rmse(test.frequencies, predictions[variant])
 
     snr = snr_sweep(cfg, models, test)
-    for variant in VARIANTS:
+    for variant in KEYS:
         levels = snr["levels_db"] if variant == "fft" else snr["learned_levels_db"]
         for level, value in zip(levels, snr["rmse"][variant]):
             if level in SNR_LEVELS_DB:
@@ -171,40 +241,66 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
 
     sweep = max_frequency_sweep(cfg, metric_values, swept, swept_models) if cfg.sweep_frequencies() else None
     if sweep is not None:
-        for variant in VARIANTS:
+        for variant in KEYS:
             for f, value in zip(sweep["max_frequencies"], sweep["mae"][variant]):
                 metric_values[f"sweep/{variant}/mae_max_{f}"] = value
 
-    artifacts = _artifacts(cfg, test, predictions, snr, sweep)
-    return Result(scenario="sine_frequency", config=cfg.to_dict(), metrics=metric_values, history=history,
-                  artifacts=artifacts, models={v: inference_copy(m) for v, m in models.items()},
-                  seconds=time.perf_counter() - started)
+    # The FFT does not train: its one snapshot stands from the first epoch on, beside the learned ones'.
+    replay = {name: snaps for name, snaps in tracker.replay().items() if name in LEARNED}
+    shown = shown_subset(len(test))
+    replay["fft"] = [{"epoch": 1, **estimates_snapshot(test.frequencies[shown], predictions["fft"][shown])}]
+    artifacts = _artifacts(cfg, test, predictions, snr, sweep, replay)
+    return Result(
+        scenario="sine_frequency",
+        config=cfg.to_dict(),
+        metrics=metric_values,
+        history=history,
+        artifacts=artifacts,
+        models=models,  # the store saves them without optimizer state
+        seconds=time.perf_counter() - started,
+    )
 
 
-def _label(max_frequency: int | None) -> str:
-    return "" if max_frequency is None else f" (max {max_frequency})"
-
-
-def _artifacts(cfg: Config, test: data.SineSet, predictions: dict, snr: dict, sweep: dict | None) -> dict:
+def _artifacts(
+    cfg: Config, test: data.SineSet, predictions: dict, snr: dict, sweep: dict | None, replay: dict[str, list[dict]]
+) -> Artifacts:
     """Everything the page draws, rounded and small (no TensorFlow needed to draw a cached run)."""
-    rnd = lambda values, digits=4: np.round(np.asarray(values, float), digits)  # noqa: E731
+
+    def rounded(values, digits: int = DIGITS) -> list:
+        return np.round(np.asarray(values, float), digits).tolist()
+
     by_frequency = np.argsort(test.frequencies, kind="stable")  # examples spread from low to high frequency
     shown = by_frequency[np.linspace(0, len(test) - 1, min(EXAMPLES_SHOWN, len(test))).astype(int)]
-    return {
-        "unit": "cycles per series",
-        "series_length": cfg.series_length,
-        "nyquist": data.nyquist(cfg.series_length),
-        "max_frequency": cfg.max_frequency,
-        "training_series": {"naive_lstm": cfg.max_frequency, "fixed_lstm": cfg.training_series(),
-                            "dense": cfg.training_series()},
-        "held_out": {"true": rnd(test.frequencies), "predicted": {v: rnd(p) for v, p in predictions.items()}},
-        "examples": {"time": rnd(data.series_time(cfg.series_length), 5),
-                     "series": rnd(test.series[shown], 3), "true": rnd(test.frequencies[shown]),
-                     "estimated": {v: rnd(p[shown]) for v, p in predictions.items()}},
-        "snr": {"levels_db": snr["levels_db"], "learned_levels_db": snr["learned_levels_db"],
-                "rmse": {v: rnd(values, 6) for v, values in snr["rmse"].items()},
-                "fft_plain": rnd(snr["fft_plain"], 6), "crlb": rnd(snr["crlb"], 6)},
-        "sweep": None if sweep is None else {
-            "max_frequencies": sweep["max_frequencies"], "seed_train_mae": sweep["seed_train_mae"],
-            "mae": {v: rnd(values) for v, values in sweep["mae"].items()}},
-    }
+    return Artifacts(
+        unit=UNIT,
+        series_length=cfg.series_length,
+        nyquist=data.nyquist(cfg.series_length),
+        max_frequency=cfg.max_frequency,
+        training_series={
+            "naive_lstm": cfg.max_frequency,
+            "fixed_lstm": cfg.training_series(),
+            "dense": cfg.training_series(),
+        },
+        held_out=HeldOut(true=rounded(test.frequencies), predicted={v: rounded(p) for v, p in predictions.items()}),
+        examples=Examples(
+            time=rounded(data.series_time(cfg.series_length), 5),
+            series=rounded(test.series[shown], 3),
+            true=rounded(test.frequencies[shown]),
+            estimated={v: rounded(p[shown]) for v, p in predictions.items()},
+        ),
+        snr=SnrSweep(
+            levels_db=list(snr["levels_db"]),
+            learned_levels_db=list(snr["learned_levels_db"]),
+            rmse={v: rounded(values, 6) for v, values in snr["rmse"].items()},
+            fft_plain=rounded(snr["fft_plain"], 6),
+            crlb=rounded(snr["crlb"], 6),
+        ),
+        sweep=None
+        if sweep is None
+        else MaxFrequencySweep(
+            max_frequencies=list(sweep["max_frequencies"]),
+            seed_train_mae=list(sweep["seed_train_mae"]),
+            mae={v: rounded(values) for v, values in sweep["mae"].items()},
+        ),
+        replay=replay,
+    )

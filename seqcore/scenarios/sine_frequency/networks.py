@@ -7,12 +7,10 @@ import math
 import keras
 import numpy as np
 
-from seqcore.scenarios.sine_frequency import data
+from seqcore.scenarios.sine_frequency import LEARNED, data
 from seqcore.scenarios.sine_frequency.config import Config
 from seqcore.training import LayerSeeds
 
-LEARNED = ("naive_lstm", "fixed_lstm", "dense")
-VARIANTS = LEARNED + ("fft",)  # the periodogram estimator needs no network
 HIDDEN_UNITS = 100  # the accepted answer's hidden layer; also the dense network's width
 DROPOUT = 0.1  # the accepted answer's rate
 
@@ -26,9 +24,8 @@ def frames(series: np.ndarray, samples_per_step: int) -> np.ndarray:
     count, length = series.shape
     steps = math.ceil(length / samples_per_step)
     padded = np.zeros((count, steps * samples_per_step), np.float32)
-    padded[:, steps * samples_per_step - length:] = series
+    padded[:, steps * samples_per_step - length :] = series
     return padded.reshape(count, steps, samples_per_step)
-
 
 
 # -- networks -------------------------------------------------------------------------------------------------
@@ -83,13 +80,6 @@ def build(cfg: Config, variant: str, max_frequency: int) -> tuple[keras.Model, s
 
 def model_inputs(cfg: Config, variant: str, series: np.ndarray) -> np.ndarray:
     return np.asarray(series, np.float32) if variant == "dense" else frames(series, cfg.samples_per_step)
-
-
-def inference_copy(model: keras.Model) -> keras.Model:
-    """The same layers and weights without the optimizer's state: a third the size on disk."""
-    copy = keras.Model.from_config(model.get_config())  # not clone_model: it copies the compiled optimizer
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 def predict(model: keras.Model, inputs: np.ndarray) -> np.ndarray:

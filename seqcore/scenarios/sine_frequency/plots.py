@@ -1,166 +1,250 @@
-"""Sine frequency: plotly figures, pure functions of a run's artifacts (and history) → ``go.Figure``.
+"""Sine frequency: plotly figures, pure functions of a run's artifacts, snapshots and history → ``go.Figure``.
 
-Every frequency axis is in cycles per series (``f`` full periods between the first and the last sample).
+Every frequency axis is in cycles per series (``f`` full periods between the first and the last sample). Every
+estimator is drawn in its own :class:`~seqcore.scenario.Variant` style; the truth (and the floor) is black.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from seqcore.plots import LAYOUT
-from seqcore.scenarios.sine_frequency.config import SEED_SWEEP_TRAIN_MAE
+from seqcore import plots as shared
+from seqcore.plots import LAYOUT, TRUTH_COLOUR
+from seqcore.scenario import Variant
+from seqcore.scenarios.sine_frequency import CRLB_NAME, FFT_PLAIN_NAME, SEED_SWEEP_TRAIN_MAE, UNIT
 
-UNIT = "cycles per series"
-NAMES = {"naive_lstm": "naive LSTM (the question)", "fixed_lstm": "fixed LSTM (the answer + scaling)",
-         "dense": "dense network", "fft": "FFT peak, refined", "fft_plain": "FFT peak + parabola only",
-         "crlb": "Cramér–Rao bound"}
-COLORS = {"naive_lstm": "#d62728", "fixed_lstm": "#1f77b4", "dense": "#2ca02c", "fft": "#9467bd",
-          "fft_plain": "#c5b0d5", "crlb": "#000000"}
-VARIANTS = ("naive_lstm", "fixed_lstm", "dense", "fft")
 ERROR_FLOOR = 1e-6  # |errors| below this are drawn at it (a noiseless FFT estimate is exact to ~1e-9)
+ERROR_FLOOR_TEXT = "10⁻⁶"  # in the app's one number style
+SEED_COLOUR = "#ff7f0e"  # the seed's own numbers: orange crosses, in no variant's colour
+FFT_PLAIN_COLOUR = "#c49c94"  # a paler brown than the refined FFT's: the same estimator, one step fewer
+IDENTITY_NAME = "estimate = truth"
 
 
-def _present(mapping: Mapping[str, Any]) -> list[str]:
-    return [v for v in VARIANTS if v in mapping]
+def _present(variants: Sequence[Variant], mapping: Mapping) -> list[Variant]:
+    return [v for v in variants if v.key in mapping]
 
 
-SHORT = {"naive_lstm": "naive LSTM", "fixed_lstm": "fixed LSTM", "dense": "dense network", "fft": "FFT, refined"}
+def estimated_vs_true(snapshots: Mapping[str, Mapping], variants: Sequence[Variant], *, title: str = "") -> go.Figure:
+    """The main chart: a panel per estimator (2 × 2), estimated against true frequency with the identity line.
 
-
-def predicted_vs_true(artifacts: Mapping[str, Any]) -> go.Figure:
-    """One panel per estimator (2 × 2): estimated against true frequency on the held-out series, identity line."""
-    held = artifacts["held_out"]
-    true = np.asarray(held["true"], float)
-    variants = _present(held["predicted"])
-    top = float(artifacts["max_frequency"]) * 1.05
-    maes = {v: float(np.mean(np.abs(np.asarray(held["predicted"][v], float) - true))) for v in variants}
+    ``snapshots`` maps a variant key to ``{"true": [...], "predicted": [...]}`` on the shown held-out series;
+    a variant without one yet keeps its panel, empty, so the layout does not jump while a run trains.
+    """
     rows = (len(variants) + 1) // 2
-    fig = make_subplots(rows=rows, cols=2, shared_xaxes=True, shared_yaxes=True, horizontal_spacing=0.06,
-                        vertical_spacing=0.12, subplot_titles=[f"{SHORT[v]} — MAE {maes[v]:.3g}" for v in variants])
+    top = max((max(s["true"]) for s in snapshots.values() if s.get("true")), default=1.0) * 1.05
+    titles = []
+    for variant in variants:
+        snapshot = snapshots.get(variant.key)
+        if snapshot is not None:
+            mae = float(np.mean(np.abs(np.asarray(snapshot["predicted"]) - np.asarray(snapshot["true"]))))
+            titles.append(f"{variant.name} — MAE {mae:.3g}")
+        else:
+            titles.append(f"{variant.name} — {'no training: drawn at the end' if variant.key == 'fft' else 'waiting'}")
+    figure = make_subplots(
+        rows=rows,
+        cols=2,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        vertical_spacing=0.12,
+        subplot_titles=titles,
+    )
     for i, variant in enumerate(variants):
         row, col = i // 2 + 1, i % 2 + 1
-        fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", showlegend=i == 0, name="estimate = truth",
-                                 line=dict(color="#888", dash="dot")), row=row, col=col)
-        fig.add_trace(go.Scatter(x=true, y=np.asarray(held["predicted"][variant], float), mode="markers",
-                                 name=NAMES[variant], marker=dict(color=COLORS[variant], size=5, opacity=0.6)),
-                      row=row, col=col)
+        figure.add_trace(
+            go.Scatter(
+                x=[0, top],
+                y=[0, top],
+                mode="lines",
+                showlegend=i == 0,
+                name=IDENTITY_NAME,
+                line=dict(color=TRUTH_COLOUR, dash="dot", width=1),
+            ),
+            row=row,
+            col=col,
+        )
+        snapshot = snapshots.get(variant.key)
+        if snapshot is not None:
+            figure.add_trace(
+                go.Scatter(
+                    x=snapshot["true"],
+                    y=snapshot["predicted"],
+                    mode="markers",
+                    name=variant.name,
+                    marker=variant.markers(size=6),
+                    opacity=0.6,
+                ),
+                row=row,
+                col=col,
+            )
     for col in (1, 2):
-        fig.update_xaxes(title_text=f"true frequency ({UNIT})", row=rows, col=col)
+        figure.update_xaxes(title_text=f"true frequency ({UNIT})", row=rows, col=col)
     for row in range(1, rows + 1):
-        fig.update_yaxes(title_text=f"estimated ({UNIT})", row=row, col=1)
-    fig.update_layout(**LAYOUT)
-    fig.update_layout(title="Held-out series: estimated vs true frequency", height=300 + 260 * rows,
-                      legend=dict(orientation="h", y=-0.12), margin=dict(l=60, r=20, t=80, b=60))
-    return fig
+        figure.update_yaxes(title_text=f"estimated ({UNIT})", row=row, col=1)
+    heading = "Held-out series: estimated vs true frequency"
+    figure.update_layout(**LAYOUT)
+    figure.update_layout(
+        title=f"{heading} — {title}" if title else heading,
+        height=300 + 260 * rows,
+        legend=dict(orientation="h", y=-0.12),
+        margin=dict(l=60, r=20, t=80, b=60),
+    )
+    return figure
 
 
-def error_vs_frequency(artifacts: Mapping[str, Any]) -> go.Figure:
-    """|estimate − truth| against the true frequency (log scale: the estimators differ by decades)."""
-    held = artifacts["held_out"]
-    true = np.asarray(held["true"], float)
-    fig = go.Figure()
-    for variant in _present(held["predicted"]):
-        error = np.abs(np.asarray(held["predicted"][variant], float) - true)
-        fig.add_trace(go.Scatter(x=true, y=np.maximum(error, ERROR_FLOOR), mode="markers", name=NAMES[variant],
-                                 marker=dict(color=COLORS[variant], size=5, opacity=0.6)))
-    fig.update_layout(**LAYOUT)
-    fig.update_layout(title=f"Error against true frequency (errors below {ERROR_FLOOR:g} drawn at it)",
-                      xaxis_title=f"true frequency ({UNIT})", yaxis_title=f"|estimate − truth| ({UNIT})",
-                      yaxis_type="log", height=380)
-    return fig
+def error_vs_frequency(artifacts, variants: Sequence[Variant]) -> go.Figure:
+    """|estimate − truth| against the true frequency, every held-out series (log scale: decades apart)."""
+    held = artifacts.held_out
+    true = np.asarray(held.true, float)
+    figure = go.Figure()
+    for variant in _present(variants, held.predicted):
+        error = np.abs(np.asarray(held.predicted[variant.key], float) - true)
+        figure.add_trace(
+            go.Scatter(
+                x=true,
+                y=np.maximum(error, ERROR_FLOOR),
+                mode="markers",
+                name=variant.name,
+                marker=variant.markers(size=6),
+                opacity=0.6,
+            )
+        )
+    figure.update_layout(**LAYOUT)
+    figure.update_layout(
+        title=f"Error against true frequency (errors below {ERROR_FLOOR_TEXT} drawn at it)",
+        xaxis_title=f"true frequency ({UNIT})",
+        yaxis_title=f"|estimate − truth| ({UNIT})",
+        height=380,
+    )
+    shared.tidy_log_axis(figure)
+    return figure
 
 
-def example_series(artifacts: Mapping[str, Any], index: int | None = None) -> go.Figure:
-    """Held-out series (all the examples, or the one at ``index``), titled with the true frequency and every
-    estimator's estimate."""
-    ex = artifacts["examples"]
-    series = np.asarray(ex["series"], float)
-    if index is not None and not 0 <= index < len(series):
-        raise ValueError(f"index: must be from 0 to {len(series) - 1}; received {index}")
-    chosen = list(range(len(series))) if index is None else [index]
-    titles = []
-    for i in chosen:
-        estimates = " · ".join(f"{SHORT[v]} {float(ex['estimated'][v][i]):.2f}"
-                               for v in _present(ex["estimated"]))
-        titles.append(f"true {float(ex['true'][i]):.2f} — {estimates}")
-    fig = make_subplots(rows=len(chosen), cols=1, shared_xaxes=True, vertical_spacing=0.25 / len(chosen),
-                        subplot_titles=titles)
-    for row, i in enumerate(chosen, start=1):
-        fig.add_trace(go.Scatter(x=ex["time"], y=series[i], mode="lines+markers", showlegend=False,
-                                 line=dict(color="#444", width=1), marker=dict(size=3)), row=row, col=1)
-        fig.update_yaxes(title_text="value", row=row, col=1)
-    fig.update_xaxes(title_text="time (fraction of the series: 0 = first sample, 1 = last)", row=len(chosen),
-                     col=1)
-    fig.update_layout(**LAYOUT)
-    fig.update_layout(title=f"A held-out series and its estimates ({UNIT})", height=200 + 170 * len(chosen),
-                      showlegend=False, margin=dict(l=60, r=20, t=90, b=50))
-    return fig
+def example_series(artifacts, index: int, variants: Sequence[Variant]) -> go.Figure:
+    """One held-out example series, titled with its true frequency and every estimator's estimate."""
+    examples = artifacts.examples
+    if not 0 <= index < len(examples.series):
+        raise ValueError(f"index: must be from 0 to {len(examples.series) - 1}; received {index}")
+    estimates = " · ".join(
+        f"{v.name} {float(examples.estimated[v.key][index]):.2f}" for v in _present(variants, examples.estimated)
+    )
+    figure = go.Figure(
+        go.Scatter(
+            x=examples.time,
+            y=examples.series[index],
+            mode="lines+markers",
+            name="held-out series",
+            showlegend=False,
+            line=dict(color="#444", width=1),
+            marker=dict(size=3),
+        )
+    )
+    figure.update_layout(**LAYOUT)
+    figure.update_layout(
+        title=f"Held-out example {index + 1}: true {float(examples.true[index]):.2f}<br>"
+        f"<sup>{estimates} ({UNIT})</sup>",
+        xaxis_title="time (fraction of the series: 0 = first sample, 1 = last)",
+        yaxis_title="value",
+        height=360,
+        showlegend=False,
+        margin=dict(l=60, r=20, t=90, b=50),
+    )
+    return figure
 
 
-def max_frequency_sweep(artifacts: Mapping[str, Any]) -> go.Figure:
-    """Held-out MAE against the highest training frequency, with the seed's train MAE beside ours (the seed's
-    numbers alone when the sweep was not run)."""
-    sweep = artifacts.get("sweep")
-    fig = go.Figure()
-    if sweep:
-        x, seed_mae = sweep["max_frequencies"], sweep["seed_train_mae"]
-        for variant in _present(sweep["mae"]):
-            fig.add_trace(go.Scatter(x=x, y=np.maximum(np.asarray(sweep["mae"][variant], float), ERROR_FLOOR),
-                                     mode="lines+markers", name=f"{NAMES[variant]} (held-out)",
-                                     line=dict(color=COLORS[variant])))
+def max_frequency_sweep(artifacts, variants: Sequence[Variant]) -> go.Figure:
+    """Held-out MAE against the highest training frequency, beside the seed's training MAE (the seed's numbers
+    alone when the sweep was not run). The seed's values are printed under the axis, clear of every line."""
+    sweep = artifacts.sweep
+    figure = go.Figure()
+    if sweep is not None:
+        x, seed_mae = list(sweep.max_frequencies), list(sweep.seed_train_mae)
+        for variant in _present(variants, sweep.mae):
+            figure.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=np.maximum(np.asarray(sweep.mae[variant.key], float), ERROR_FLOOR),
+                    mode="lines+markers",
+                    name=f"{variant.name} (held-out)",
+                    line=variant.line(),
+                    marker=variant.markers(size=8),
+                )
+            )
         title = "Error against the highest training frequency"
     else:
         x, seed_mae = list(SEED_SWEEP_TRAIN_MAE), list(SEED_SWEEP_TRAIN_MAE.values())
-        title = "The seed's sweep (turn on 'Max-frequency sweep' to train ours beside it)"
-    fig.add_trace(go.Scatter(x=x, y=seed_mae, mode="markers+text", name="the seed's answer (training MAE)",
-                             text=[f"{v:g}" for v in seed_mae], textposition="top center",
-                             marker=dict(symbol="x", size=11, color="#ff7f0e")))
-    fig.update_layout(**LAYOUT)
-    fig.update_layout(title=title, xaxis_title=f"max frequency ({UNIT})", yaxis_title=f"MAE ({UNIT})",
-                      yaxis=dict(type="log", tickformat=".2~g"), xaxis=dict(tickmode="array", tickvals=x),
-                      height=400)
-    return fig
+        title = "The seed's sweep only: ours is off (turn on 'Max-frequency sweep' to train it)"
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=seed_mae,
+            mode="markers",
+            name="the seed's answer (training MAE)",
+            marker=dict(symbol="x", size=12, color=SEED_COLOUR),
+        )
+    )
+    figure.update_layout(**LAYOUT)
+    figure.update_layout(
+        title=title,
+        xaxis_title=f"max frequency ({UNIT}) · the seed's training MAE",
+        yaxis_title=f"MAE ({UNIT})",
+        height=420,
+        xaxis=dict(tickmode="array", tickvals=x, ticktext=[f"{f}<br>seed {m:g}" for f, m in zip(x, seed_mae)]),
+    )
+    values = [y for trace in figure.data for y in trace.y if y is not None and y > 0]
+    if max(values) / min(values) < 100:  # within two decades, decade ticks alone leave one label: add 2 and 5
+        figure.update_yaxes(type="log", dtick="D2")
+    else:
+        shared.tidy_log_axis(figure)
+    return figure
 
 
-def rmse_vs_snr(artifacts: Mapping[str, Any]) -> go.Figure:
-    """RMSE against SNR for every estimator and the Cramér–Rao bound (log scale)."""
-    snr = artifacts["snr"]
-    fig = go.Figure()
-    for variant in ("naive_lstm", "fixed_lstm", "dense"):
-        if variant in snr["rmse"]:
-            fig.add_trace(go.Scatter(x=snr["learned_levels_db"], y=snr["rmse"][variant], mode="lines+markers",
-                                     name=NAMES[variant], line=dict(color=COLORS[variant])))
-    fig.add_trace(go.Scatter(x=snr["levels_db"], y=snr["rmse"]["fft"], mode="lines+markers", name=NAMES["fft"],
-                             line=dict(color=COLORS["fft"])))
-    fig.add_trace(go.Scatter(x=snr["levels_db"], y=snr["fft_plain"], mode="lines", name=NAMES["fft_plain"],
-                             line=dict(color=COLORS["fft_plain"], dash="dash")))
-    fig.add_trace(go.Scatter(x=snr["levels_db"], y=snr["crlb"], mode="lines", name=NAMES["crlb"],
-                             line=dict(color=COLORS["crlb"], dash="dot")))
-    fig.update_layout(**LAYOUT)
-    fig.update_layout(title="Held-out RMSE against noise, and the floor no unbiased estimator beats",
-                      xaxis_title="SNR (dB): sine power over noise variance", yaxis_type="log",
-                      yaxis_title=f"RMSE ({UNIT})", yaxis_tickformat=".2~g", height=420)
-    return fig
+def rmse_vs_snr(artifacts, variants: Sequence[Variant]) -> go.Figure:
+    """RMSE against SNR for every estimator, the plain periodogram and the Cramér–Rao bound (log scale)."""
+    snr = artifacts.snr
+    figure = go.Figure()
+    for variant in _present(variants, snr.rmse):
+        levels = snr.levels_db if variant.key == "fft" else snr.learned_levels_db
+        figure.add_trace(
+            go.Scatter(
+                x=levels,
+                y=snr.rmse[variant.key],
+                mode="lines+markers",
+                name=variant.name,
+                line=variant.line(),
+                marker=variant.markers(size=8),
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=snr.levels_db,
+            y=snr.fft_plain,
+            mode="lines",
+            name=FFT_PLAIN_NAME,
+            line=dict(color=FFT_PLAIN_COLOUR, dash="dash"),
+        )
+    )
+    figure.add_trace(
+        go.Scatter(x=snr.levels_db, y=snr.crlb, mode="lines", name=CRLB_NAME, line=dict(color=TRUTH_COLOUR, dash="dot"))
+    )
+    figure.update_layout(**LAYOUT)
+    figure.update_layout(
+        title="Held-out RMSE against noise, and the floor no unbiased estimator beats",
+        xaxis_title="SNR (dB): sine power over noise variance",
+        yaxis_title=f"RMSE ({UNIT})",
+        height=420,
+    )
+    shared.tidy_log_axis(figure)
+    return figure
 
 
-def training_curves(history: Mapping[str, list[Mapping[str, float]]]) -> go.Figure:
-    """Training MAE (every epoch) and held-out MAE (every few epochs) per learned estimator."""
-    fig = go.Figure()
-    for variant, logs in history.items():
-        color = COLORS.get(variant, "#444")
-        epochs = np.arange(1, len(logs) + 1)
-        fig.add_trace(go.Scatter(x=epochs, y=[e.get("mae") for e in logs], mode="lines",
-                                 name=f"{NAMES.get(variant, variant)}: training", line=dict(color=color, width=1)))
-        tested = [(i + 1, e["test_mae"]) for i, e in enumerate(logs) if "test_mae" in e]
-        if tested:
-            fig.add_trace(go.Scatter(x=[t[0] for t in tested], y=[t[1] for t in tested], mode="lines+markers",
-                                     name=f"{NAMES.get(variant, variant)}: held-out",
-                                     line=dict(color=color, dash="dash")))
-    fig.update_layout(**LAYOUT)
-    fig.update_layout(title="Training curves", xaxis_title="epoch", yaxis_title=f"MAE ({UNIT})",
-                      yaxis=dict(type="log", tickformat=".2~g"), height=420)
-    return fig
+def training_curves(history: Mapping[str, list[Mapping[str, float]]], variants: Sequence[Variant]) -> go.Figure:
+    """Training MAE (every epoch) and held-out MAE (every few epochs, joined across the epochs between)."""
+    figure = shared.training_curves(history, variants, keys=("mae", "test_mae"), title="Training curves")
+    figure.update_traces(connectgaps=True)
+    figure.update_layout(yaxis_title=f"MAE ({UNIT}, log scale)", height=420)
+    return figure

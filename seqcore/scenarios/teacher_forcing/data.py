@@ -53,8 +53,7 @@ def _sum_of_sines(*, count: int, length: int, rng: np.random.Generator) -> np.nd
     return waves.sum(axis=1)
 
 
-def synthetic_series(*, count: int, length: int, kind: str, noise: float,
-                     rng: np.random.Generator) -> np.ndarray:
+def synthetic_series(*, count: int, length: int, kind: str, noise: float, rng: np.random.Generator) -> np.ndarray:
     """``count`` noisy series of ``length`` steps, shape (count, length), float32.
 
     ``kind``: ``"sines"`` (a sum of sines), ``"trend"`` (plus a straight line with a random slope) or
@@ -90,8 +89,9 @@ def forward_fill(values: np.ndarray, missing: np.ndarray, first: np.ndarray) -> 
     return np.take_along_axis(padded, last + 1, axis=1)
 
 
-def cut_windows(series: np.ndarray, *, input_length: int, horizon: int, mask_rate: float,
-                rng: np.random.Generator) -> Windows:
+def cut_windows(
+    series: np.ndarray, *, input_length: int, horizon: int, mask_rate: float, rng: np.random.Generator
+) -> Windows:
     """Cut each series into non-overlapping windows and mark each target step missing with ``mask_rate``.
 
     Windows never overlap, so splitting series into training and validation leaves no shared step.
@@ -103,25 +103,38 @@ def cut_windows(series: np.ndarray, *, input_length: int, horizon: int, mask_rat
     width = input_length + horizon
     per_series = series.shape[1] // width
     if per_series < 1:
-        raise ValueError(f"series: each needs at least input_length + horizon = {width} steps; "
-                         f"received {series.shape[1]}")
-    windows = series[:, :per_series * width].reshape(-1, width)
+        raise ValueError(
+            f"series: each needs at least input_length + horizon = {width} steps; received {series.shape[1]}"
+        )
+    windows = series[:, : per_series * width].reshape(-1, width)
     history, future = windows[:, :input_length], windows[:, input_length:]
     missing = rng.random(future.shape) < mask_rate
     targets = np.stack([np.where(missing, 0.0, future), missing], axis=-1).astype(np.float32)
     start = history[:, -1]
     seen = forward_fill(future, missing, start)
     decoder_inputs = np.concatenate([start[:, None], seen[:, :-1]], axis=1)
-    return Windows(history=history[..., None].astype(np.float32), targets=targets,
-                   decoder_inputs=decoder_inputs[..., None].astype(np.float32))
+    return Windows(
+        history=history[..., None].astype(np.float32),
+        targets=targets,
+        decoder_inputs=decoder_inputs[..., None].astype(np.float32),
+    )
 
 
-def make_windows(*, count: int, input_length: int, horizon: int, kind: str, noise: float, mask_rate: float,
-                 windows_per_series: int, rng: np.random.Generator) -> Windows:
+def make_windows(
+    *,
+    count: int,
+    input_length: int,
+    horizon: int,
+    kind: str,
+    noise: float,
+    mask_rate: float,
+    windows_per_series: int,
+    rng: np.random.Generator,
+) -> Windows:
     """``count`` windows from ``ceil(count / windows_per_series)`` fresh series (truncated to ``count``)."""
     series_count = -(-count // windows_per_series)
-    series = synthetic_series(count=series_count, length=windows_per_series * (input_length + horizon),
-                              kind=kind, noise=noise, rng=rng)
+    series = synthetic_series(
+        count=series_count, length=windows_per_series * (input_length + horizon), kind=kind, noise=noise, rng=rng
+    )
     cut = cut_windows(series, input_length=input_length, horizon=horizon, mask_rate=mask_rate, rng=rng)
-    return Windows(history=cut.history[:count], targets=cut.targets[:count],
-                   decoder_inputs=cut.decoder_inputs[:count])
+    return Windows(history=cut.history[:count], targets=cut.targets[:count], decoder_inputs=cut.decoder_inputs[:count])

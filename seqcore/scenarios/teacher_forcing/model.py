@@ -12,8 +12,10 @@ Reference: seed 001 (``shared/seeds``), an encoder–decoder with a masked MSE w
 below 0.14"; S. Bengio et al., "Scheduled Sampling for Sequence Prediction with RNNs", NeurIPS 2015.
 
 The three variants share the data, the initial weights, the batch order and the number of epochs; they differ
-only in the probability of feeding the truth at each training step (1, a decaying schedule, 0). One custom
-training step serves all three: the decoder is unrolled over the horizon inside one ``tf.function``.
+only in the probability of feeding the truth at each training step (1, a decaying schedule, 0). ``keras.fit``
+cannot express that (the decoder's input depends on its own output), so each variant trains through
+``seqcore.training.train`` with a custom step, :class:`FeedbackStep`: the decoder unrolled over the horizon in
+one ``tf.function``. Reads top to bottom: data → model (the step) → train → evaluate.
 """
 
 from __future__ import annotations
@@ -25,16 +27,24 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from seqcore.losses import masked_mse
+from seqcore import losses, training
 from seqcore.result import Result
-from seqcore.scenarios.teacher_forcing import data, networks
-from seqcore.scenarios.teacher_forcing.config import VARIANTS, Config
+from seqcore.scenarios.teacher_forcing import VARIANTS, data, networks
+from seqcore.scenarios.teacher_forcing.artifacts import Artifacts, Schedule, ShownWindows
+from seqcore.scenarios.teacher_forcing.config import Config
 from seqcore.scenarios.teacher_forcing.schedules import truth_probability
 from seqcore.training import CancelToken, ProgressTracker
 
 VALIDATION_WINDOWS = 500
 WINDOWS_PER_SERIES = 4  # each synthetic series is cut into this many non-overlapping windows
-SAMPLES_SHOWN = 8  # validation windows kept for the page's picker
+# Offered by the page's picker and streamed live: the first window of each of the first 8 validation series (a
+# fixed choice; windows cut from one series are alike, so consecutive windows would show only two series).
+SAMPLES_SHOWN = 8
+# The page opens on the shown window whose free-running error (teacher forcing's model) is at this percentile
+# of the shown windows: a typical bad case where the gap is plain to see — not the worst window.
+DEFAULT_PERCENTILE = 75
+SNAPSHOT_HISTORY = 40  # history steps in a live snapshot: the context the chart needs, bounded for long histories
+DIGITS = 4  # live snapshots and shown values are rounded to this many decimals (the data's amplitude is ~1)
 SCHEDULE_POINTS = 200  # the truth-probability curve is thinned to at most this many points
 CLIP_NORM = 1.0  # free running can produce large gradients early on; clipping keeps the three comparable
 
@@ -43,10 +53,18 @@ CLIP_NORM = 1.0  # free running can produce large gradients early on; clipping k
 def make_data(cfg: Config) -> tuple[data.Windows, data.Windows]:
     """Training and validation windows from separate series (validation is never trained on)."""
     train_rng, validation_rng = (np.random.default_rng([cfg.seed, stream]) for stream in (0, 1))
-    common = dict(input_length=cfg.input_length, horizon=cfg.horizon, kind=cfg.series, noise=cfg.noise,
-                  mask_rate=cfg.mask_rate, windows_per_series=WINDOWS_PER_SERIES)
-    return (data.make_windows(count=cfg.train_windows, rng=train_rng, **common),
-            data.make_windows(count=VALIDATION_WINDOWS, rng=validation_rng, **common))
+    common = dict(
+        input_length=cfg.input_length,
+        horizon=cfg.horizon,
+        kind=cfg.series,
+        noise=cfg.noise,
+        mask_rate=cfg.mask_rate,
+        windows_per_series=WINDOWS_PER_SERIES,
+    )
+    return (
+        data.make_windows(count=cfg.train_windows, rng=train_rng, **common),
+        data.make_windows(count=VALIDATION_WINDOWS, rng=validation_rng, **common),
+    )
 
 
 def schedule_for(variant: str, cfg: Config, total_steps: int) -> np.ndarray:
@@ -58,75 +76,165 @@ def schedule_for(variant: str, cfg: Config, total_steps: int) -> np.ndarray:
     return truth_probability(cfg.schedule, total=total_steps, end=cfg.final_truth_probability)
 
 
-# -- train --------------------------------------------------------------------------------------------------
-class Trainer:
-    """One variant's layers, optimizer and compiled (traced once) training and scoring steps."""
+# -- model: the custom training step ------------------------------------------------------------------------
+class FeedbackStep:
+    """One variant's training step, a custom step for :func:`seqcore.training.train`.
 
-    def __init__(self, cfg: Config, total_steps: int) -> None:
-        self.cfg = cfg
-        self.layers = networks.build_layers(units=cfg.units, seed=cfg.seed)
-        self.training = networks.training_model(self.layers, input_length=cfg.input_length, horizon=cfg.horizon)
-        schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, decay_steps=total_steps, alpha=0.05)
-        self.optimizer = keras.optimizers.Adam(schedule, global_clipnorm=CLIP_NORM)
-        self.variables = self.training.trainable_variables
-        self.optimizer.build(self.variables)  # its slots exist before tracing: the step is traced only once
-        signature = [tf.TensorSpec([None, cfg.input_length, 1]), tf.TensorSpec([None, cfg.horizon, 1]),
-                     tf.TensorSpec([None, cfg.horizon, 2]), tf.TensorSpec([])]
-        self.train_step = tf.function(self._train_step, input_signature=signature + [tf.TensorSpec([2], tf.int32)])
-        self.score = tf.function(self._score, input_signature=signature)
+    Called with ``((history, decoder_inputs), targets)`` for one batch. At each decoder step a seeded coin per
+    window feeds the true previous value with this training step's probability, else the model's own previous
+    prediction; the loss is :class:`seqcore.losses.MaskedMSE` (missing targets add nothing); Adam with cosine
+    decay and gradient clipping. The step keeps its own counter (a ``tf.Variable``) to index the per-step
+    probabilities and seed the coins, so the ``tf.function`` is traced once for the whole run.
+    """
 
-    def _forecast(self, history, decoder_inputs, probability, coin_seed):
-        coins = tf.random.stateless_uniform(tf.shape(decoder_inputs)[:2], coin_seed) < probability
-        return networks.unroll(self.layers, history, decoder_inputs, coins)
+    def __init__(
+        self,
+        layers: networks.SharedLayers,
+        variables: list,
+        probabilities: np.ndarray,
+        *,
+        seed: int,
+        learning_rate,
+        input_length: int,
+        horizon: int,
+    ) -> None:
+        self.layers = layers
+        self.variables = variables
+        self.loss = losses.MaskedMSE()
+        self.optimizer = keras.optimizers.Adam(learning_rate, global_clipnorm=CLIP_NORM)
+        self.optimizer.build(variables)  # its slots exist before tracing: the step is traced only once
+        self.probabilities = tf.constant(probabilities, tf.float32)
+        self.seed = tf.constant(int(seed), tf.int32)
+        self.steps_taken = tf.Variable(0, dtype=tf.int32, trainable=False, name="steps_taken")
+        self._train = tf.function(
+            self._train_step,
+            input_signature=[
+                tf.TensorSpec([None, input_length, 1]),
+                tf.TensorSpec([None, horizon, 1]),
+                tf.TensorSpec([None, horizon, 2]),
+            ],
+        )
 
-    def _train_step(self, history, decoder_inputs, targets, probability, coin_seed):
+    def __call__(self, inputs, targets) -> dict[str, tf.Tensor]:
+        history, decoder_inputs = inputs
+        return {"loss": self._train(history, decoder_inputs, targets)}
+
+    def _train_step(self, history, decoder_inputs, targets):
+        step = self.steps_taken.read_value()
+        probability = self.probabilities[tf.minimum(step, tf.shape(self.probabilities)[0] - 1)]
+        coins = tf.random.stateless_uniform(tf.shape(decoder_inputs)[:2], tf.stack([self.seed, step]))
         with tf.GradientTape() as tape:
-            forecast = self._forecast(history, decoder_inputs, probability, coin_seed)
-            loss = tf.reduce_mean(masked_mse(targets, forecast))
+            forecast = networks.unroll(self.layers, history, decoder_inputs, coins < probability)
+            loss = self.loss(targets, forecast)
         gradients = tape.gradient(loss, self.variables)
         self.optimizer.apply_gradients(zip(gradients, self.variables))
+        self.steps_taken.assign_add(1)
         return loss
 
-    def _score(self, history, decoder_inputs, targets, probability):
-        """Mean masked MSE when fed the truth with ``probability`` (1: teacher-forced, 0: free running)."""
-        forecast = self._forecast(history, decoder_inputs, probability, tf.constant([0, 0]))
-        return tf.reduce_mean(masked_mse(targets, forecast))
+
+class Scorer:
+    """After every epoch, one pass over the validation windows both ways — fed the truth and fed its own
+    predictions — gives the two logged MSEs (``evaluate``) and the shown windows' forecasts (``snapshot``)."""
+
+    def __init__(self, layers: networks.SharedLayers, validation: data.Windows, shown: np.ndarray) -> None:
+        self.validation = validation
+        self.shown = shown
+        self.inputs = (tf.constant(validation.history), tf.constant(validation.decoder_inputs))
+        self._forecast = tf.function(
+            lambda history, decoder_inputs, feed_truth: networks.unroll(
+                layers, history, decoder_inputs, tf.fill(tf.shape(decoder_inputs)[:2], feed_truth)
+            ),
+            input_signature=[
+                tf.TensorSpec([None, validation.history.shape[1], 1]),
+                tf.TensorSpec([None, validation.decoder_inputs.shape[1], 1]),
+                tf.TensorSpec([], tf.bool),
+            ],
+        )
+        self.forced = self.free = None
+        history = validation.history[shown, -SNAPSHOT_HISTORY:, 0]
+        self._context = {"history": rounded(history), "truth": truth_with_gaps(validation.targets[shown])}
+
+    def evaluate(self) -> dict[str, float]:
+        self.forced = np.asarray(self._forecast(*self.inputs, tf.constant(True)))
+        self.free = np.asarray(self._forecast(*self.inputs, tf.constant(False)))
+        return {
+            "validation_teacher_forced": masked_window_mse(self.validation.targets, self.forced),
+            "validation_free_running": masked_window_mse(self.validation.targets, self.free),
+        }
+
+    def snapshot(self) -> dict:
+        """The live chart's data: the shown windows' history and truth, and both forecasts (rounded)."""
+        return {
+            **self._context,
+            "teacher_forced": rounded(self.forced[self.shown, :, 0]),
+            "free_running": rounded(self.free[self.shown, :, 0]),
+        }
 
 
-def train_variant(cfg: Config, variant: str, train: data.Windows, validation: data.Windows,
-                  tracker: ProgressTracker, cancel: CancelToken | None) -> tuple[Trainer, list[dict], np.ndarray]:
+# -- train --------------------------------------------------------------------------------------------------
+def train_variant(
+    cfg: Config,
+    variant: str,
+    train: data.Windows,
+    validation: data.Windows,
+    shown: np.ndarray,
+    tracker: ProgressTracker,
+    cancel: CancelToken | None,
+) -> dict:
     """Train one variant; per epoch log the training loss and both validation MSEs.
 
-    ``val_teacher_forced_mse`` feeds the decoder the true previous values (what a teacher-forced validation
-    loss reports); ``val_free_running_mse`` feeds it its own predictions (what inference gets).
+    ``validation_teacher_forced`` feeds the decoder the true previous values (what a teacher-forced validation
+    loss reports); ``validation_free_running`` feeds it its own predictions (what inference gets).
     """
-    steps_per_epoch = -(-len(train) // cfg.batch_size)
-    total_steps = cfg.epochs * steps_per_epoch
-    probabilities = schedule_for(variant, cfg, total_steps).astype(np.float32)
-    trainer = Trainer(cfg, total_steps)
-    held_out = [tf.constant(a) for a in (validation.history, validation.decoder_inputs, validation.targets)]
-    order_rng = np.random.default_rng([cfg.seed, 2])  # the same batch order for every variant
-    history, step = [], 0
-    for epoch in range(1, cfg.epochs + 1):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        order = order_rng.permutation(len(train))
-        arrays = [tf.constant(a[order]) for a in (train.history, train.decoder_inputs, train.targets)]
-        losses = []
-        for start in range(0, len(train), cfg.batch_size):
-            batch = [a[start:start + cfg.batch_size] for a in arrays]
-            losses.append(trainer.train_step(*batch, tf.constant(probabilities[step]),
-                                             tf.constant([cfg.seed, step], tf.int32)))
-            step += 1
-        logs = {"loss": float(np.mean(losses)),
-                "val_teacher_forced_mse": float(trainer.score(*held_out, tf.constant(1.0))),
-                "val_free_running_mse": float(trainer.score(*held_out, tf.constant(0.0)))}
-        history.append(logs)
-        tracker.report(variant, epoch, cfg.epochs, logs)
-    return trainer, history, probabilities
+    total_steps = cfg.epochs * training.steps_per_epoch(len(train), cfg.batch_size)
+    probabilities = schedule_for(variant, cfg, total_steps)
+    layers = networks.build_layers(units=cfg.units, seed=cfg.seed)  # the same initial weights for every variant
+    training_model = networks.training_model(layers, input_length=cfg.input_length, horizon=cfg.horizon)
+    step = FeedbackStep(
+        layers,
+        training_model.trainable_variables,
+        probabilities,
+        seed=cfg.seed,
+        learning_rate=training.cosine_schedule(cfg.learning_rate, total_steps),
+        input_length=cfg.input_length,
+        horizon=cfg.horizon,
+    )
+    scorer = Scorer(layers, validation, shown)
+    history = training.train(
+        step,
+        (train.history, train.decoder_inputs),
+        train.targets,
+        variants=variant,
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        seed=cfg.seed,
+        tracker=tracker,
+        cancel=cancel,
+        evaluate=scorer.evaluate,
+        snapshot=scorer.snapshot,
+    )
+    return {
+        "layers": layers,
+        "training_model": training_model,
+        "history": history[variant],
+        "probabilities": probabilities,
+    }
 
 
 # -- evaluate -----------------------------------------------------------------------------------------------
+def rounded(values: np.ndarray, digits: int = DIGITS) -> list:
+    """Plain nested lists rounded to ``digits`` (via float64, so no float32 noise such as 0.26669999957)."""
+    return np.round(np.asarray(values, np.float64), digits).tolist()
+
+
+def truth_with_gaps(targets: np.ndarray) -> list[list[float | None]]:
+    """Target values as lists, ``None`` where a step is missing (charts leave a gap, CSV an empty cell)."""
+    return [
+        [None if missing else round(float(value), DIGITS) for value, missing in zip(window[:, 0], window[:, 1])]
+        for window in targets
+    ]
+
+
 def masked_step_mse(targets: np.ndarray, forecast: np.ndarray) -> np.ndarray:
     """MSE at each horizon step over the windows where that step is present, shape (Ty,)."""
     present = 1.0 - targets[..., 1]
@@ -134,11 +242,16 @@ def masked_step_mse(targets: np.ndarray, forecast: np.ndarray) -> np.ndarray:
     return squared.sum(axis=0) / np.maximum(present.sum(axis=0), 1.0)
 
 
-def masked_window_mse(targets: np.ndarray, forecast: np.ndarray) -> float:
-    """The training loss's number: each window's masked MSE, averaged over windows."""
+def masked_window_mses(targets: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """Each window's masked MSE (what ``MaskedMSE`` computes per sample), shape (n,)."""
     present = 1.0 - targets[..., 1]
     squared = np.square(targets[..., 0] - forecast[..., 0]) * present
-    return float(np.mean(squared.sum(axis=1) / np.maximum(present.sum(axis=1), 1.0)))
+    return squared.sum(axis=1) / np.maximum(present.sum(axis=1), 1.0)
+
+
+def masked_window_mse(targets: np.ndarray, forecast: np.ndarray) -> float:
+    """The training loss's number: each window's masked MSE, averaged over windows."""
+    return float(np.mean(masked_window_mses(targets, forecast)))
 
 
 def teacher_forced_by_steps(layers: networks.SharedLayers, windows: data.Windows) -> np.ndarray:
@@ -148,73 +261,99 @@ def teacher_forced_by_steps(layers: networks.SharedLayers, windows: data.Windows
     state_h, state_c = (np.asarray(s) for s in encoder(windows.history, training=False))
     outputs = []
     for step in range(windows.decoder_inputs.shape[1]):
-        previous = windows.decoder_inputs[:, step:step + 1]
-        output, state_h, state_c = (np.asarray(t) for t in step_model([previous, state_h, state_c],
-                                                                       training=False))
+        previous = windows.decoder_inputs[:, step : step + 1]
+        output, state_h, state_c = (np.asarray(t) for t in step_model([previous, state_h, state_c], training=False))
         outputs.append(output)
     return np.concatenate(outputs, axis=1)
 
 
-def evaluate_variant(trainer: Trainer, validation: data.Windows) -> dict:
-    """Both MSEs, the error per horizon step and the consistency check, with the kept samples' forecasts."""
-    cfg = trainer.cfg
-    inference = networks.inference_model(trainer.layers, input_length=cfg.input_length, horizon=cfg.horizon)
-    forced = np.asarray(trainer.training([validation.history, validation.decoder_inputs], training=False))
+def evaluate_variant(cfg: Config, trained: dict, validation: data.Windows) -> dict:
+    """Both MSEs, the error per horizon step and the consistency check, from the final models."""
+    inference = networks.inference_model(trained["layers"], input_length=cfg.input_length, horizon=cfg.horizon)
+    forced = np.asarray(trained["training_model"]([validation.history, validation.decoder_inputs], training=False))
     free = np.asarray(inference(validation.history, training=False))
-    by_steps = teacher_forced_by_steps(trainer.layers, validation)
+    by_steps = teacher_forced_by_steps(trained["layers"], validation)
     teacher_mse = masked_window_mse(validation.targets, forced)
     free_mse = masked_window_mse(validation.targets, free)
-    return {"inference": inference, "teacher_forced_mse": teacher_mse, "free_running_mse": free_mse,
-            "gap": free_mse / max(teacher_mse, 1e-12), "by_step": masked_step_mse(validation.targets, free),
-            "check": float(np.max(np.abs(forced - by_steps))),
-            "forced_samples": forced[:SAMPLES_SHOWN, :, 0], "free_samples": free[:SAMPLES_SHOWN, :, 0]}
+    return {
+        "inference": inference,
+        "teacher_forced_mse": teacher_mse,
+        "free_running_mse": free_mse,
+        "gap": free_mse / max(teacher_mse, 1e-12),
+        "by_step": masked_step_mse(validation.targets, free),
+        "check": float(np.max(np.abs(forced - by_steps))),
+        "forced": forced,
+        "free": free,
+    }
 
 
-def _thin(values: np.ndarray, steps_per_epoch: int) -> dict:
+def shown_windows(count: int) -> np.ndarray:
+    """The validation windows the page offers: the first of each of the first ``SAMPLES_SHOWN`` series."""
+    return np.arange(0, count, WINDOWS_PER_SERIES)[:SAMPLES_SHOWN]
+
+
+def default_sample(errors: np.ndarray, percentile: float = DEFAULT_PERCENTILE) -> int:
+    """The index whose error is at ``percentile`` of ``errors`` (the nearest rank from below, so 75 of 8
+    windows is the 6th smallest): a fixed rule, never the most flattering window."""
+    order = np.argsort(errors, kind="stable")
+    return int(order[int(np.floor(percentile / 100 * (len(errors) - 1) + 0.5))])
+
+
+def _thin(values: np.ndarray, steps_per_epoch: int) -> Schedule:
     """At most ``SCHEDULE_POINTS`` points of a per-step curve, x in epochs."""
     index = np.unique(np.linspace(0, len(values) - 1, min(len(values), SCHEDULE_POINTS)).round().astype(int))
-    return {"epoch": np.round((index + 1) / steps_per_epoch, 4), "probability": np.round(values[index], 4)}
+    return Schedule(epoch=rounded((index + 1) / steps_per_epoch), probability=rounded(values[index]))
 
 
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
     """Train all three variants on the same windows; score them on the same validation windows."""
     started = time.perf_counter()
-    tracker = ProgressTracker(progress, list(VARIANTS))
+    keys = [variant.key for variant in VARIANTS]
+    tracker = ProgressTracker(progress, keys)
     train, validation = make_data(cfg)
+    shown = shown_windows(len(validation))
 
     def train_and_evaluate(variant: str) -> dict:
-        trainer, history, probabilities = train_variant(cfg, variant, train, validation, tracker, cancel)
-        return {"history": history, "probabilities": probabilities, **evaluate_variant(trainer, validation)}
+        trained = train_variant(cfg, variant, train, validation, shown, tracker, cancel)
+        return {**trained, **evaluate_variant(cfg, trained, validation)}
 
     # The variants are independent: train them side by side (TensorFlow releases the GIL).
-    with ThreadPoolExecutor(max_workers=len(VARIANTS)) as pool:
-        done = dict(zip(VARIANTS, pool.map(train_and_evaluate, VARIANTS)))
+    with ThreadPoolExecutor(max_workers=len(keys)) as pool:
+        done = dict(zip(keys, pool.map(train_and_evaluate, keys)))
 
     metric_values: dict[str, float] = {}
-    for variant in VARIANTS:
+    for variant in keys:
         for name in ("teacher_forced_mse", "free_running_mse", "gap"):
             metric_values[f"{variant}/{name}"] = float(done[variant][name])
         for step, value in enumerate(done[variant]["by_step"], start=1):
             metric_values[f"{variant}/mse_step_{step}"] = float(value)
-    metric_values["check/inference_matches_training"] = max(done[v]["check"] for v in VARIANTS)
+    metric_values["check/inference_matches_training"] = max(done[v]["check"] for v in keys)
 
-    steps_per_epoch = -(-len(train) // cfg.batch_size)
-    shown = slice(0, SAMPLES_SHOWN)
-    artifacts = {
-        "input_length": cfg.input_length,
-        "horizon": cfg.horizon,
-        "horizon_steps": list(range(1, cfg.horizon + 1)),
-        "mse_by_step": {v: np.round(done[v]["by_step"], 6) for v in VARIANTS},
-        "schedule": {v: _thin(done[v]["probabilities"], steps_per_epoch) for v in VARIANTS},
-        "check": {v: done[v]["check"] for v in VARIANTS},
-        "samples": {
-            "history": np.round(validation.history[shown, :, 0], 4),
-            "truth": np.round(validation.targets[shown, :, 0], 4),
-            "missing": validation.targets[shown, :, 1].astype(int),
-            "teacher_forced": {v: np.round(done[v]["forced_samples"], 4) for v in VARIANTS},
-            "free_running": {v: np.round(done[v]["free_samples"], 4) for v in VARIANTS},
-        },
-    }
-    return Result(scenario="teacher_forcing", config=cfg.to_dict(), metrics=metric_values,
-                  history={v: done[v]["history"] for v in VARIANTS}, artifacts=artifacts,
-                  models={v: done[v]["inference"] for v in VARIANTS}, seconds=time.perf_counter() - started)
+    shown_errors = {v: masked_window_mses(validation.targets[shown], done[v]["free"][shown]) for v in keys}
+    steps_per_epoch = training.steps_per_epoch(len(train), cfg.batch_size)
+    artifacts = Artifacts(
+        input_length=cfg.input_length,
+        horizon=cfg.horizon,
+        mse_by_step={v: rounded(done[v]["by_step"], 6) for v in keys},
+        schedule={v: _thin(done[v]["probabilities"], steps_per_epoch) for v in keys},
+        check={v: done[v]["check"] for v in keys},
+        shown=ShownWindows(
+            index=shown.tolist(),
+            history=rounded(validation.history[shown, :, 0]),
+            truth=truth_with_gaps(validation.targets[shown]),
+            teacher_forced={v: rounded(done[v]["forced"][shown, :, 0]) for v in keys},
+            free_running={v: rounded(done[v]["free"][shown, :, 0]) for v in keys},
+            free_running_mse={v: rounded(shown_errors[v], 6) for v in keys},
+        ),
+        default_sample=default_sample(shown_errors["teacher_forcing"]),
+        replay=tracker.replay(),
+    )
+    return Result(
+        scenario="teacher_forcing",
+        config=cfg.to_dict(),
+        metrics=metric_values,
+        history={v: done[v]["history"] for v in keys},
+        artifacts=artifacts,
+        models={v: done[v]["inference"] for v in keys},
+        seconds=time.perf_counter() - started,
+    )

@@ -38,8 +38,7 @@ def build_layers(*, units: int, seed: int) -> SharedLayers:
     """Fresh, seeded layers: the same ``seed`` gives the same initial weights to every variant."""
     seeds = LayerSeeds(seed)
     encoder = keras.layers.LSTM(units, return_state=True, name=ENCODER, **seeds.recurrent())
-    decoder = keras.layers.LSTM(units, return_sequences=True, return_state=True, name=DECODER,
-                                **seeds.recurrent())
+    decoder = keras.layers.LSTM(units, return_sequences=True, return_state=True, name=DECODER, **seeds.recurrent())
     head = keras.layers.Dense(1, name=HEAD, **seeds.dense())
     return SharedLayers(encoder, decoder, head)
 

@@ -59,7 +59,7 @@ def truth_probability(schedule: str, *, total: int, end: float = 0.0) -> np.ndar
         probability = 1.0 - (1.0 - end) * steps / last
     elif schedule == "exponential":
         k = max(end, FLOOR) ** (1.0 / last)
-        probability = k ** steps
+        probability = k**steps
     else:
         k = _inverse_sigmoid_k(total, max(end, FLOOR))
         probability = k / (k + np.exp(np.minimum(steps / k, 700.0)))

@@ -1,0 +1,608 @@
+"""Sweeps of one parameter: 3 to 7 ordinary runs that differ in one number, and a metric drawn against it.
+
+A sweep is planned from untrusted input (a URL's ``sweep=horizon&values=5,10,20,40``, a text box, a command
+line) by :func:`plan_sweep`, which never raises: each point is the base configuration with that one value, made
+by ``Config.from_params`` (so bounds and work caps clamp it, with warnings that name the parameter), and the
+whole sweep's work is capped (:data:`SWEEP_WORK_FACTOR` × the default run). Each point is an ordinary run: the
+same cache key, the same link, the same queue as a run from the sidebar.
+
+The sweeps each page's story needs (:data:`STORY_SWEEPS`) ship pretrained as small JSON files in
+``seqcore/pretrained/sweeps/`` (metrics, configuration and seconds per point; no models), written by
+``python -m seqcore pretrain-sweeps`` and named by a key over the scenario's version, the base configuration,
+the parameter and the points, so a stale file is never used.
+
+No Streamlit here (the panel is :mod:`seqcore.ui.sweep`); plotly is imported only when a figure is drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from seqcore.config import MAX_VALUE_CHARS, _shown
+from seqcore.store import BUNDLED_DIR, CODE_VERSION, entry_key
+
+MIN_POINTS, MAX_POINTS = 3, 7
+MAX_PIECES = 50  # values listed beyond this are refused before any of them is parsed
+MAX_VALUES_CHARS = 300  # a longer list of values (a URL, a text box) is refused before it is split
+SWEEP_WORK_FACTOR = 8.0  # a whole sweep may ask for at most this many default runs' work
+SHIPPED_DIR = BUNDLED_DIR / "sweeps"
+SHIPPED_FORMAT = 1
+REGENERATE = "run `python -m seqcore pretrain-sweeps` and commit seqcore/pretrained/sweeps/"
+_SEPARATORS = re.compile(r"[,;\s]+")
+
+log = logging.getLogger(__name__)
+
+
+class StorySweep(NamedTuple):
+    """A sweep a page's story needs: the parameter, its values, and the metrics drawn against it. A metric
+    without a slash ("gap") is drawn for every variant that reports it; "variant/metric" draws that one."""
+
+    param: str
+    values: tuple[float, ...]
+    metrics: tuple[str, ...]
+
+
+# The sweeps the issue's stories ask for; each ships pretrained at the default configuration.
+STORY_SWEEPS: dict[str, list[StorySweep]] = {
+    "teacher_forcing": [
+        StorySweep("horizon", (5, 10, 20, 40), ("free_running_mse", "gap")),
+        StorySweep("noise", (0.0, 0.03, 0.1, 0.3), ("free_running_mse", "gap")),
+    ],
+    "counting": [StorySweep("train_length", (5, 10, 20, 40), ("mse_len_5", "mse_len_40"))],
+    "event_timing": [StorySweep("alpha", (0.0, 0.5, 0.8, 1.0), ("tdi", "dtw"))],
+    "sine_frequency": [StorySweep("max_frequency", (10, 20, 30), ("mae",))],
+    "binary_labels": [StorySweep("input_noise", (0.0, 0.25, 0.5, 1.0), ("brier",))],
+}
+
+# How a visitor reads a metric's name (the part after "<variant>/").
+METRIC_NAMES = {
+    "free_running_mse": "free-running MSE",
+    "teacher_forced_mse": "teacher-forced MSE",
+    "gap": "gap (free-running ÷ teacher-forced)",
+    "tdi": "TDI (timing error)",
+    "dtw": "DTW (shape error)",
+    "mse": "MSE",
+    "mae": "held-out MAE",
+    "rmse": "held-out RMSE",
+    "brier": "Brier score",
+    "accuracy": "accuracy",
+    "log_loss": "log loss",
+    "peak_time_error": "peak time error",
+    "peak_height_error": "peak height error",
+    "peak_hit_rate": "peak hit rate",
+    "train_loss": "final training loss",
+}
+
+
+class Reference(NamedTuple):
+    """Numbers drawn beside a sweep that were not trained here (the seed's own answers)."""
+
+    name: str
+    metric: str
+    points: dict[float, float]
+
+
+def references(scenario_name: str, param: str) -> list[Reference]:
+    """What is drawn beside the sweep: on Sine frequency, the seed's training MAE at max frequency 10, 20, 30."""
+    if (scenario_name, param) == ("sine_frequency", "max_frequency"):
+        from seqcore.scenarios.sine_frequency import SEED_SWEEP_TRAIN_MAE
+
+        return [Reference("the seed's answer (training MAE)", "mae", dict(SEED_SWEEP_TRAIN_MAE))]
+    return []
+
+
+def metric_name(metric: str) -> str:
+    """'mse_len_40' → 'MSE at length 40', 'brier' → 'Brier score'."""
+    if metric in METRIC_NAMES:
+        return METRIC_NAMES[metric]
+    match = re.fullmatch(r"mse_len_(\d+)", metric)
+    if match:
+        return f"MSE at length {match.group(1)}"
+    match = re.fullmatch(r"mse_step_(\d+)", metric)
+    if match:
+        return f"MSE at step {match.group(1)}"
+    return metric.replace("_", " ")
+
+
+def story_sweep(scenario_name: str, param: str) -> StorySweep | None:
+    return next((story for story in STORY_SWEEPS.get(scenario_name, []) if story.param == param), None)
+
+
+def sweep_metrics(scenario_name: str, param: str) -> tuple[str, ...]:
+    """The metrics drawn against ``param``: its story's, else the page's first story's (its headline)."""
+    story = story_sweep(scenario_name, param) or next(iter(STORY_SWEEPS.get(scenario_name, [])), None)
+    return story.metrics if story is not None else ()
+
+
+def numeric_specs(scenario: Any) -> list[Any]:
+    """The parameters a sweep may vary: the int and float fields of the scenario's Config."""
+    return [spec for spec in scenario.Config.specs() if spec.kind in ("int", "float")]
+
+
+def format_value(value: float) -> str:
+    """A value as a URL or a text box carries it, short, and parsing back to exactly the same number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
+
+
+def format_values(values: Iterable[float]) -> str:
+    return ",".join(format_value(value) for value in values)
+
+
+# -- the plan ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SweepPlan:
+    """A checked sweep: the points (value, configuration) in increasing order of the value."""
+
+    scenario: str
+    param: str
+    label: str  # the parameter's human label
+    values: tuple[float, ...]
+    configs: tuple[Any, ...]
+    base: Any
+
+    def work(self) -> float:
+        return sum(config.work() for config in self.configs)
+
+    def keys(self, version: str) -> list[str]:
+        """Each point's cache key: a point is an ordinary run."""
+        return [entry_key(self.scenario, config, version) for config in self.configs]
+
+    def values_text(self) -> str:
+        return format_values(self.values)
+
+    def query(self) -> dict[str, str]:
+        """The sweep's part of a page's address."""
+        return {"sweep": self.param, "values": self.values_text()}
+
+    def key(self, version: str) -> str:
+        """The shipped file's name: scenario version, code version, base configuration, parameter and points."""
+        identity = json.dumps(
+            [
+                version,
+                CODE_VERSION,
+                self.base.config_hash(),
+                self.param,
+                list(self.values),
+                [config.config_hash() for config in self.configs],
+            ]
+        )
+        return f"{self.scenario}-{self.param}-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+
+
+def _pieces(values: Any, head: str) -> tuple[list[str] | None, str]:
+    """Untrusted values → at most MAX_PIECES short strings, or (None, why refused). Nothing long is parsed."""
+    if values is None:
+        return [], ""
+    if isinstance(values, (bytes, bytearray)):
+        values = values.decode("utf-8", "replace")
+    if isinstance(values, str):
+        if len(values) > MAX_VALUES_CHARS:
+            return None, (
+                f"{head}: the list of values is {len(values):,} characters long; a sweep takes "
+                f"{MIN_POINTS} to {MAX_POINTS} values (at most {MAX_VALUES_CHARS} characters), so it "
+                f"was not run."
+            )
+        pieces = [piece for piece in _SEPARATORS.split(values.strip()) if piece]
+    else:
+        try:
+            items = list(itertools.islice(iter(values), MAX_PIECES + 1))
+        except TypeError:
+            items = [values]
+        pieces = []
+        for item in items:
+            try:
+                pieces.append(item if isinstance(item, str) else str(item))
+            except ValueError:  # an int too long to turn into a string
+                pieces.append("9" * (MAX_VALUE_CHARS + 1))
+    if len(pieces) > MAX_PIECES:
+        count = f"{len(pieces):,}" if isinstance(values, str) else f"more than {MAX_PIECES}"
+        return None, (
+            f"{head}: {count} values were given; a sweep takes {MIN_POINTS} to {MAX_POINTS}, so it was not run."
+        )
+    return pieces, ""
+
+
+def _number(piece: str) -> tuple[float | None, str]:
+    """A piece of text → a finite number, or (None, why not)."""
+    text = piece.strip()
+    if len(text) > MAX_VALUE_CHARS:
+        return None, f"a {len(text):,}-character value"
+    try:
+        number = float(text)
+    except ValueError:
+        return None, f"'{_shown(text)}' (not a number)"
+    if not math.isfinite(number):
+        return None, f"'{_shown(text)}' (not a finite number)"
+    return number, ""
+
+
+def _refused(param: Any, scenario: Any) -> str:
+    names = ", ".join(spec.name for spec in numeric_specs(scenario))
+    shown = _shown(param if isinstance(param, str) else repr(param))
+    return (
+        f"Sweep ({shown}): not a numeric parameter of {scenario.title}; a sweep varies one of: {names}. "
+        f"The sweep was not run."
+    )
+
+
+def _spread(values: list[float], count: int) -> list[float]:
+    """``count`` of ``values`` (sorted) evenly spread from the first to the last."""
+    last = len(values) - 1
+    return [values[round(index * last / (count - 1))] for index in range(count)]
+
+
+def plan_sweep(
+    scenario: Any, base_config: Any, param: Any, values: str | Sequence[Any] | None
+) -> tuple[SweepPlan | None, list[str]]:
+    """Check a sweep of ``param`` over ``values`` on ``base_config``; never raises.
+
+    Returns the plan (None when refused) and plain-language warnings that name the parameter: values that are
+    not finite numbers are dropped, values outside the bounds are clamped, duplicates (after rounding and
+    clamping) are run once, more than MAX_POINTS values are thinned evenly, fewer than MIN_POINTS or more work
+    than SWEEP_WORK_FACTOR default runs are refused (the last warning says why).
+    """
+    specs = {spec.name: spec for spec in scenario.Config.specs()}
+    name = param.strip() if isinstance(param, str) else None
+    spec = specs.get(name) if name is not None and len(name) <= MAX_VALUE_CHARS else None
+    if spec is None:
+        return None, [_refused(param, scenario)]
+    head = f"{spec.label} ({spec.name})"
+    if spec.kind not in ("int", "float"):
+        return None, [
+            f"{head}: is {spec.describe()}, not a number, so it cannot be swept; a sweep varies one of: "
+            f"{', '.join(s.name for s in numeric_specs(scenario))}."
+        ]
+    pieces, why = _pieces(values, head)
+    if pieces is None:
+        return None, [why]
+    warnings: list[str] = []
+    numbers, dropped = [], []
+    for piece in pieces:
+        number, problem = _number(piece)
+        if number is None:
+            dropped.append(problem)
+        else:
+            numbers.append((number, piece.strip()))
+    if dropped:
+        more = f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""
+        warnings.append(f"{head}: dropped {', '.join(dropped[:5])}{more}.")
+    base = base_config.to_params()
+    points: dict[float, Any] = {}  # value after clamping → its configuration
+    repeated = []
+    for _, text in sorted(numbers, key=lambda pair: pair[0]):  # reversed or shuffled: in increasing order
+        config, point_warnings = scenario.Config.from_params({**base, spec.name: text})
+        warnings += [warning for warning in point_warnings if warning not in warnings]
+        value = getattr(config, spec.name)
+        if value in points:
+            repeated.append(value)
+        else:
+            points[value] = config
+    if repeated:
+        warnings.append(
+            f"{head}: {format_values(sorted(set(repeated)))} came up more than once (after rounding and "
+            f"clamping); each value is run once."
+        )
+    ordered = sorted(points)
+    if len(ordered) > MAX_POINTS:
+        kept = _spread(ordered, MAX_POINTS)
+        warnings.append(
+            f"{head}: {len(ordered)} values is more than a sweep takes; using {MAX_POINTS} spread over "
+            f"them: {format_values(kept)}."
+        )
+        ordered = kept
+    if len(ordered) < MIN_POINTS:
+        received = format_values(ordered) if ordered else "none"
+        warnings.append(
+            f"{head}: a sweep needs {MIN_POINTS} to {MAX_POINTS} different values; received "
+            f"{len(ordered)} ({received}), so it was not run."
+        )
+        return None, warnings
+    plan = SweepPlan(
+        scenario=scenario.name,
+        param=spec.name,
+        label=spec.label,
+        values=tuple(ordered),
+        configs=tuple(points[value] for value in ordered),
+        base=base_config,
+    )
+    default_work = max(scenario.Config().work(), 1e-9)
+    if plan.work() > SWEEP_WORK_FACTOR * default_work:
+        warnings.append(
+            f"{head}: these {len(ordered)} runs are {plan.work() / default_work:.1f}× the work of the "
+            f"default run; a sweep may do at most {SWEEP_WORK_FACTOR:g}×, so it was not run. Use fewer "
+            f"or smaller values, or lighter settings (fewer epochs or less data)."
+        )
+        return None, warnings
+    return plan, warnings
+
+
+# -- default values ---------------------------------------------------------------------------------------------
+def _round(value: float, kind: str) -> float:
+    if kind == "int":
+        return int(round(value))
+    return float(f"{value:.2g}") if value else 0.0
+
+
+def default_values(scenario: Any, param: str, base_config: Any = None) -> list[float]:
+    """3 to 5 values around the current value (the story's values where the page has a story sweep), within the
+    bounds, fewest dropped from the top so that the sweep fits the work cap on ``base_config``."""
+    specs = {spec.name: spec for spec in numeric_specs(scenario)}
+    if param not in specs:
+        raise ValueError(f"param: must be one of {', '.join(specs)}; received {param!r}")
+    spec = specs[param]
+    story = story_sweep(scenario.name, param)
+    base = base_config if base_config is not None else scenario.Config()
+    if story is not None:
+        return list(story.values)
+    centre = getattr(base, param)
+    low, high = spec.low, spec.high
+    if param == "seed":  # other seeds: the run-to-run spread
+        ladders = [[centre + step for step in range(3)]]
+    elif centre > 0:  # doubling steps; closer ones when those would be too much work
+        ladders = [
+            [centre * factor for factor in (0.25, 0.5, 1.0, 2.0, 4.0)],
+            [centre * factor for factor in (0.5, 0.75, 1.0, 1.25, 1.5)],
+            [centre + (spec.step or (1 if spec.kind == "int" else centre / 10)) * k for k in range(-2, 3)],
+        ]
+    else:  # zero (no noise, no shift): from nothing up over the range
+        ladders = [[centre + (high - low) * share for share in (0.0, 0.125, 0.25, 0.5)]]
+    candidates: list[list[float]] = []
+    for ladder in ladders:
+        values = sorted({_round(min(max(value, low), high), spec.kind) for value in ladder})
+        if len(values) < MIN_POINTS:  # squeezed against a bound: spread over the whole range instead
+            values = sorted(
+                {_round(low + (high - low) * share, spec.kind) for share in (0, 0.25, 0.5, 0.75, 1)} | {centre}
+            )
+        for length in range(len(values), MIN_POINTS - 1, -1):  # the widest runs of values first
+            candidates += [values[start : start + length] for start in range(len(values) - length + 1)]
+    for strict in (True, False):  # values that need no warning first, then any that fit the work cap
+        for values in candidates:
+            plan, warnings = plan_sweep(scenario, base, param, values)
+            if plan is not None and not (strict and warnings):
+                return list(plan.values)  # as planned: clamped, rounded, cross-field rules applied
+    return candidates[0]  # nothing fits the cap: the panel says why when the visitor runs it
+
+
+# -- running and the shipped files ------------------------------------------------------------------------------
+def _finite_or_none(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def point_record(value: float, config: Any, metrics: dict, seconds: float) -> dict:
+    """One run of a sweep as the CLI prints it and the shipped file keeps it."""
+    return {
+        "value": value,
+        "config": config.to_dict(),
+        "metrics": {str(key): _finite_or_none(number) for key, number in metrics.items()},
+        "seconds": round(float(seconds), 3),
+    }
+
+
+def sweep_payload(plan: SweepPlan, runs: list[dict]) -> dict:
+    return {"scenario": plan.scenario, "param": plan.param, "values": list(plan.values), "runs": runs}
+
+
+def run_sweep(
+    scenario: Any, plan: SweepPlan, *, progress: Any = None, cancel: Any = None, load: Any = None, on_point: Any = None
+) -> dict:
+    """Train every point in turn (``load(config)`` → a finished Result or None lets a stored run stand in).
+    ``on_point(index, record, result)`` is told about each point as it finishes."""
+    import time
+
+    runs = []
+    for index, (value, config) in enumerate(zip(plan.values, plan.configs)):
+        result = load(config) if load is not None else None
+        if result is None:
+            started = time.perf_counter()
+            result = scenario.run(config, progress=progress, cancel=cancel)
+            seconds = time.perf_counter() - started
+        else:
+            seconds = result.seconds
+        record = point_record(value, config, result.metrics, seconds)
+        runs.append(record)
+        if on_point is not None:
+            on_point(index, record, result)
+    return sweep_payload(plan, runs)
+
+
+def shipped_path(plan: SweepPlan, version: str) -> Path:
+    return SHIPPED_DIR / f"{plan.key(version)}.json"
+
+
+def write_shipped(plan: SweepPlan, version: str, payload: dict) -> Path:
+    path = shipped_path(plan, version)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "format": SHIPPED_FORMAT,
+        "key": plan.key(version),
+        "version": version,
+        "code_version": CODE_VERSION,
+        "base": plan.base.to_params(),
+        **payload,
+    }
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    temp.replace(path)
+    return path
+
+
+def _valid_shipped(document: Any, plan: SweepPlan, version: str) -> bool:
+    if not isinstance(document, dict) or document.get("format") != SHIPPED_FORMAT:
+        return False
+    if document.get("key") != plan.key(version) or document.get("values") != list(plan.values):
+        return False
+    runs = document.get("runs")
+    if not isinstance(runs, list) or len(runs) != len(plan.values):
+        return False
+    for run, value in zip(runs, plan.values):
+        if not isinstance(run, dict) or run.get("value") != value or not isinstance(run.get("metrics"), dict):
+            return False
+        if not all(
+            number is None or (isinstance(number, (int, float)) and not isinstance(number, bool))
+            for number in run["metrics"].values()
+        ):
+            return False
+    return True
+
+
+def load_shipped(plan: SweepPlan, version: str) -> dict | None:
+    """The shipped results of exactly this sweep (None when there are none, or the file is stale or damaged)."""
+    path = shipped_path(plan, version)
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        log.warning("shipped sweep %s is unreadable: %s", path.name, error)
+        return None
+    if not _valid_shipped(document, plan, version):
+        log.warning("shipped sweep %s does not match its plan; ignored", path.name)
+        return None
+    return document
+
+
+def story_plans(scenario: Any) -> list[SweepPlan]:
+    """The scenario's story sweeps, planned at the default configuration (what ships)."""
+    plans = []
+    for story in STORY_SWEEPS.get(scenario.name, []):
+        plan, warnings = plan_sweep(scenario, scenario.Config(), story.param, list(story.values))
+        if plan is None or list(plan.values) != list(story.values):
+            raise ValueError(
+                f"STORY_SWEEPS[{scenario.name!r}]: the {story.param} sweep {list(story.values)} must "
+                f"plan unchanged at the default configuration; received {warnings}"
+            )
+        plans.append(plan)
+    return plans
+
+
+# -- the figure -------------------------------------------------------------------------------------------------
+def _series(scenario: Any, metric: str, points: Sequence[dict | None]) -> list[tuple[Any, list]]:
+    """(variant, y per point) for every variant reporting ``metric`` (or the one it names) at some point."""
+    variant_key, _, name = metric.rpartition("/")
+    out = []
+    for variant in scenario.variants:
+        if variant_key and variant.key != variant_key:
+            continue
+        key = f"{variant.key}/{name}"
+        ys = [_finite_or_none(point.get(key)) if point else None for point in points]
+        if any(y is not None for y in ys):
+            out.append((variant, ys))
+    return out
+
+
+LOG_SPAN = 20  # a panel whose positive values span more than this ratio gets a log axis
+MAX_DECADES = 5  # on a log axis, values more than this many decades below the largest are drawn at that floor
+REFERENCE_COLOUR = "#ff7f0e"  # numbers not trained here (the seed's): orange crosses, in no variant's colour
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _title_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _in_sentence(label: str) -> str:
+    """'Training length' → 'training length'; 'DILATE α' stays as it is."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def figure_title(plan: SweepPlan) -> str:
+    return f"Against {_in_sentence(plan.label)}"
+
+
+def _panel(values: list[float]) -> tuple[bool, float | None]:
+    """Whether a panel gets a log axis, and the floor its smallest values are drawn at (None: no floor)."""
+    positive = [value for value in values if value > 0]
+    if not values or len(positive) != len(values) or max(positive) / min(positive) <= LOG_SPAN:
+        return False, None
+    floor = 10.0 ** (math.ceil(math.log10(max(positive))) - MAX_DECADES)
+    return True, floor if min(positive) < floor else None
+
+
+def sweep_figure(
+    scenario: Any,
+    plan: SweepPlan,
+    points: Sequence[dict | None],
+    metrics: Sequence[str] | None = None,
+    *,
+    title: str = "",
+) -> Any:
+    """The headline metrics against the swept parameter: one panel per metric, one line per variant in its
+    colour, dash and marker; points not finished yet are gaps. ``points[i]`` is point i's metrics or None.
+    A panel spanning decades is drawn on a log axis; values far below the rest (an exact estimator's 10⁻⁹) are
+    drawn at a floor that the panel's title states, and hovering shows the true number."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from seqcore.plots import LAYOUT
+
+    metrics = list(metrics if metrics is not None else sweep_metrics(scenario.name, plan.param))
+    x = list(plan.values)
+    panels = []
+    for metric in metrics:
+        name = metric_name(metric.rpartition("/")[2])
+        lines = [
+            (
+                f"{variant.name} · {name}",
+                list(x),
+                ys,
+                dict(
+                    line=variant.line(), marker=variant.markers(size=9), mode="lines+markers", legendgroup=variant.key
+                ),
+            )
+            for variant, ys in _series(scenario, metric, points)
+        ]
+        lines += [
+            (
+                reference.name,
+                list(reference.points),
+                list(reference.points.values()),
+                dict(mode="markers", marker=dict(symbol="x", size=12, color=REFERENCE_COLOUR)),
+            )
+            for reference in references(scenario.name, plan.param)
+            if reference.metric == metric.rpartition("/")[2]
+        ]
+        log_y, floor = _panel([y for _, _, ys, _ in lines for y in ys if y is not None])
+        below = f" (below 10{str(round(math.log10(floor))).translate(_SUPERSCRIPT)} drawn at it)" if floor else ""
+        panels.append((_title_case(name) + below, lines, log_y, floor))
+    rows = max(len(panels), 1)
+    figure = make_subplots(
+        rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=[panel[0] for panel in panels]
+    )
+    for row, (_, lines, log_y, floor) in enumerate(panels, start=1):
+        for name, xs, ys, style in lines:
+            shown = [None if y is None else max(y, floor) if floor else y for y in ys]
+            figure.add_trace(
+                go.Scatter(x=xs, y=shown, name=name, customdata=ys, **style, hovertemplate="%{x}: %{customdata:.4g}"),
+                row=row,
+                col=1,
+            )
+        if log_y:
+            figure.update_yaxes(type="log", dtick=1, minor=dict(showgrid=False), row=row, col=1)
+    log_x = all(value > 0 for value in x) and max(x) / min(x) >= 8
+    figure.update_xaxes(
+        type="log" if log_x else "linear", tickmode="array", tickvals=x, ticktext=[format_value(value) for value in x]
+    )
+    figure.update_xaxes(title_text=plan.label, row=rows, col=1)
+    figure.update_layout(**LAYOUT)
+    figure.update_layout(
+        title=title or figure_title(plan),
+        height=200 + 260 * rows,
+        legend=dict(orientation="h", y=-0.08 - 0.12 / rows, yanchor="top"),
+    )
+    return figure
