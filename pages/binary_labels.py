@@ -8,7 +8,7 @@ from seqcore.plots import training_curves
 from seqcore.scenarios.binary_labels import encoding_table, plots
 
 scenario = get_scenario("binary_labels")
-_, result = ui.scenario_page(
+config, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "A recurrent network reads a sine wave and, at every step, says whether the **next** sample will be "
@@ -158,4 +158,5 @@ model.fit(windows, keras.ops.one_hot(labels, 2), ...)
 # or: Dense(1, activation="sigmoid") with loss="binary_crossentropy" and the 0/1 labels as they are""",
 )
 
+ui.sweep_panel(scenario, config)
 ui.downloads(scenario, result)

@@ -17,7 +17,7 @@ def feed(run_config: dict) -> None:
 
 
 scenario = get_scenario("counting")
-_, result = ui.scenario_page(
+config, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "An LSTM reads a sequence of 0s and 1s and should say how many 1s it saw. Trained **many-to-one** — "
@@ -144,4 +144,5 @@ ui.why_and_fix(
 model.fit(bits, np.cumsum(bits, axis=1), ...)        # target: the running count, not the total""",
 )
 
+ui.sweep_panel(scenario, config)
 ui.downloads(scenario, result)

@@ -6,7 +6,7 @@ from seqcore import get_scenario, ui
 from seqcore.scenarios.event_timing import FIX, PITFALL, plots
 
 scenario = get_scenario("event_timing")
-_, result = ui.scenario_page(
+config, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "Monthly earthquake magnitudes: two 5s are followed three to five months later by an 8, and three months "
@@ -166,4 +166,5 @@ model.compile(optimizer="adam", loss=Dilate(alpha=0.6, gamma=0.1))   # or SoftDT
 model.fit(history / 10, future / 10, ...)   # γ is relative to the values the network sees""",
 )
 
+ui.sweep_panel(scenario, config)
 ui.downloads(scenario, result)

@@ -7,7 +7,7 @@ from seqcore.scenarios import sine_frequency
 from seqcore.scenarios.sine_frequency import plots
 
 scenario = get_scenario("sine_frequency")
-_, result = ui.scenario_page(
+config, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "Can an LSTM read the frequency of a sine wave? Asked naively — one series per whole frequency, every "
@@ -25,7 +25,8 @@ _, result = ui.scenario_page(
         "targets) learned to answer about zero. The accepted answer — max frequency 10, ten random-phase series "
         "per frequency, a hidden layer and dropout — printed a training MAE of 0.05, then 0.15 at max 20 and "
         "0.41 at max 30. Run as written on our machine it took 34 s and reached a training MAE of 0.134. Every "
-        "error on this page is on held-out series."
+        "error on this page is on held-out series; the **Sweep one parameter** panel below draws ours at max "
+        "frequency 10, 20 and 30 beside the seed's three numbers."
     ),
 )
 artifacts = result.artifacts
@@ -94,28 +95,6 @@ st.caption(
     "a sine at the estimated frequency and nudging f to the best fit removes that bias."
 )
 
-st.subheader("Error against the highest frequency")
-ui.chart(plots.max_frequency_sweep(artifacts, scenario.variants))
-if artifacts.sweep is None:
-    st.caption(
-        "Only the seed's three numbers are drawn: our sweep trains every model again at max frequency "
-        f"{' and '.join(str(f) for f in sine_frequency.SWEEP_MAX_FREQUENCIES[1:])} (about 5× this run's "
-        "time), so it is off by default. Turn on **Max-frequency sweep** in the sidebar and press Train to "
-        "draw ours beside them. The seed's numbers are training errors; ours are held-out."
-    )
-else:
-    shown = scenario.Config(**result.config)  # the run drawn (a stand-in's, while these settings train)
-    skipped = [f for f in sine_frequency.SWEEP_MAX_FREQUENCIES if f not in shown.sweep_frequencies()]
-    st.caption(
-        "The seed's numbers (under the axis) are training errors; ours are on held-out series."
-        + (
-            f" Not run: max frequency {', '.join(map(str, skipped))} would alias in {shown.series_length} "
-            "samples per series (above Nyquist)."
-            if skipped
-            else ""
-        )
-    )
-
 st.subheader("Training curves")
 ui.chart(plots.training_curves(result.history, scenario.variants))
 
@@ -143,4 +122,5 @@ model.compile(keras.optimizers.Adam(0.01), "mse")
 model.fit(x[..., None], frequency, epochs=100, batch_size=25)""",
 )
 
+ui.sweep_panel(scenario, config)
 ui.downloads(scenario, result)

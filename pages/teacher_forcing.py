@@ -6,7 +6,7 @@ from seqcore import get_scenario, ui
 from seqcore.scenarios.teacher_forcing import FIXES, PITFALL, plots
 
 scenario = get_scenario("teacher_forcing")
-_, result = ui.scenario_page(
+config, result = ui.scenario_page(
     scenario,
     what_goes_wrong=(
         "An LSTM encoder reads a stretch of history and hands its state to an LSTM decoder that forecasts the "
@@ -137,6 +137,7 @@ seqcore.training.train(train_step, (history, decoder_inputs), targets, variants=
                        epochs=12, batch_size=256, seed=0)""",
 )
 
+ui.sweep_panel(scenario, config)
 ui.downloads(scenario, result)
 st.caption(
     "Each model file is that variant's inference model: history (windows × Tx × 1) in, forecast "

@@ -28,8 +28,7 @@ def test_train_then_every_chart_and_table_is_drawn(trained_page):
     assert {"Held-out RMSE against noise, and the floor no unbiased estimator beats", "Training curves"} <= set(shown)
     assert any(t.startswith("Error against true frequency") for t in shown)
     assert any(t.startswith("Held-out example 6: true") for t in shown)  # the highest frequency by default
-    assert any(t.startswith("The seed's sweep only") for t in shown)  # sweep off: the seed's numbers alone
-    assert any("Only the seed's three numbers are drawn" in c.value for c in app.caption)  # ... and why
+    assert app.selectbox(key="sine_frequency.sweep-param").value == "max_frequency"  # the seed's sweep, in the panel
     scatter = plotly_figures(app)[0]
     assert len([trace for trace in scatter["data"] if trace["mode"] == "markers"]) == 4  # one panel each
     assert app.get("dataframe")

@@ -91,7 +91,8 @@ def test_every_shipped_story_sweep_draws_from_its_link_with_no_training(no_train
     assert any("Shipped with the app" in caption.value for caption in app.caption)
 
 
-def test_a_link_with_a_sweep_is_drawn_from_what_is_there_and_never_trains(no_training):
+def test_a_link_with_a_sweep_is_drawn_from_what_is_there_and_never_trains(no_training, tmp_cache):
+    # An empty cache of its own: other tests train these tiny runs into the session's shared cache.
     app = open_sweep({**TINY_COUNTING, "sweep": "train_length", "values": "20,5,10"})
     assert not app.exception and not app.warning
     assert app.text_input(key="counting.sweep-values").value == "20,5,10"

@@ -162,15 +162,7 @@ def _any_value(spec):
 
 
 # Known open: event_timing's horizon rule and sine_frequency still re-warn on a reopened link (see the stop note).
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason="open: re-warns on reopen"))
-        if n in ("event_timing", "sine_frequency")
-        else n
-        for n in sorted(_scenario_configs())
-    ],
-)
+@pytest.mark.parametrize("name", sorted(_scenario_configs()))
 def test_clamping_is_idempotent_for_every_parameter_of_every_scenario(name):
     """A config that came out of from_params comes back unchanged and without a warning from its own link."""
     config_class = _scenario_configs()[name]

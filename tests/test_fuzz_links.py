@@ -2,7 +2,6 @@
 
 import string
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,13 +33,12 @@ names = st.one_of(st.sampled_from(KNOWN_NAMES), st.text(string.printable, min_si
 values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40), st.floats().map(str), st.integers().map(str))
 
 
-@pytest.mark.xfail(reason="open: a case found after the state-model change, see the stop note", strict=False)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(page=st.sampled_from(PAGES), params=st.dictionaries(names, values, max_size=6))
 def test_any_link_opens_without_an_exception(page, params):
     app = open_page(page, params, timeout=60)
     assert not app.exception, app.exception
-    assert app.title and app.get("form")  # the page and its sidebar form are there
+    assert app.title and [b for b in app.button if b.label == "Train"]  # the page and its Train button are there
 
 
 def test_a_ten_thousand_digit_value_is_refused_without_being_echoed():

@@ -133,8 +133,7 @@ def test_the_default_is_the_accepted_answers_setting():
         cfg.random_phase,
         cfg.noise,
         cfg.lstm_units,
-        cfg.sweep,
-    ) == (10, 10, 100, True, False, 100, False)
+    ) == (10, 10, 100, True, False, 100)
     assert cfg.constrain() == (cfg, [])
     assert Config.from_params(cfg.to_params()) == (cfg, [])
 
@@ -158,9 +157,17 @@ def test_non_finite_snr_is_clamped_with_a_warning(raw, expected):
     assert cfg.snr_db == expected and len(warnings) == 1 and "snr_db" in warnings[0]
 
 
-def test_a_short_series_skips_aliasing_sweep_points_and_big_runs_lose_epochs():
-    cfg, warnings = Config.from_params({"sweep": "true", "series_length": "48"})
-    assert cfg.sweep_frequencies() == (10, 20) and warnings == []  # the page says which points ran
+def test_the_seeds_sweep_is_the_sweep_panels_and_the_old_option_is_gone():
+    from seqcore.sweep import STORY_SWEEPS, references
+
+    [story] = STORY_SWEEPS["sine_frequency"]
+    [seed] = references("sine_frequency", story.param)
+    assert story.values == (10, 20, 30) and seed.points == {10: 0.0504, 20: 0.146, 30: 0.407}
+    cfg, warnings = Config.from_params({"sweep": "true"})  # an old link's option
+    assert cfg == Config() and warnings == ["Ignored 1 unknown parameter(s): sweep."]
+
+
+def test_big_runs_lose_epochs():
     cfg, warnings = Config.from_params({"series_length": "2000", "samples_per_step": "1", "epochs": "500"})
     assert cfg.epochs < 500 and cfg.work() <= 2_500_000 and any("epochs" in w for w in warnings)
     with pytest.raises(ValueError, match="series_per_frequency"):
@@ -196,7 +203,7 @@ def test_tiny_run_behaves_as_a_user_would_see_it(tiny_run):
     assert m["snr/fft/rmse_10"] < 1.5 * m["snr/crlb/rmse_10"]
     held = result.artifacts.held_out
     assert len(held.true) == 20 and set(held.predicted) == set(VARIANTS)
-    assert result.artifacts.unit == "cycles per series" and result.artifacts.sweep is None
+    assert result.artifacts.unit == "cycles per series"
 
 
 def test_artifacts_survive_a_json_round_trip(tiny_run):
@@ -253,14 +260,12 @@ def test_every_trace_name_is_a_variant_name_or_a_fixed_label(tiny_run):
         scenario.live_chart({v: s[-1] for v, s in a.replay.items()}, sample=0, title=""),
         plots.error_vs_frequency(a, variants),
         plots.example_series(a, 0, variants),
-        plots.max_frequency_sweep(a, variants),
         plots.rmse_vs_snr(a, variants),
         plots.training_curves(result.history, variants),
     ]
     fixed = {
         "estimate = truth",
         "held-out series",
-        "the seed's answer (training MAE)",
         "FFT peak + parabola only",
         "Cramér–Rao bound",
     }
@@ -306,7 +311,6 @@ def test_every_figure_is_drawn_with_titled_axes(tiny_run):
         scenario.live_chart({v: s[-1] for v, s in a.replay.items()}, sample=0, title=""),
         plots.error_vs_frequency(a, variants),
         plots.example_series(a, 0, variants),
-        plots.max_frequency_sweep(a, variants),
         plots.rmse_vs_snr(a, variants),
         plots.training_curves(result.history, variants),
     ]
@@ -323,39 +327,6 @@ def test_every_figure_is_drawn_with_titled_axes(tiny_run):
         for key, value in layout.items()
         if key.startswith("xaxis")
     )
-
-
-class _Guess:
-    """Stands in for a trained model: always answers ``value`` (the sweep's bookkeeping is what is tested)."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def predict_on_batch(self, inputs):
-        return np.full((len(inputs), 1), self.value, np.float32)
-
-
-def test_the_sweep_adds_its_keys_and_the_seeds_numbers(monkeypatch):
-    from seqcore.scenarios.sine_frequency import model, plots
-
-    trained = []
-
-    def fake_train(cfg, variant, max_frequency, *args, **kwargs):
-        trained.append((variant, max_frequency))
-        return _Guess(max_frequency / 2), [{"loss": 1.0, "mae": 1.0}]
-
-    monkeypatch.setattr(model, "train_variant", fake_train)
-    scenario = seqcore.get_scenario("sine_frequency")
-    cfg, _ = scenario.Config.from_params({**TINY_SINE, "series_length": "64", "max_frequency": "20", "sweep": "true"})
-    result = scenario.run(cfg)
-    assert sorted(trained) == sorted((v, f) for v in VARIANTS[:3] for f in (10, 20, 30))  # 20 is not retrained
-    sweep_keys = {f"sweep/{v}/mae_max_{f}" for v in VARIANTS for f in (10, 20, 30)}
-    assert sweep_keys <= set(result.metrics) and len(result.metrics) == 8 + 15 + 12
-    assert result.metrics["sweep/fixed_lstm/mae_max_20"] == result.metrics["fixed_lstm/mae"]
-    assert result.metrics["sweep/dense/mae_max_10"] == pytest.approx(2.5)  # mean |f − 5| over 1 … 10
-    assert result.artifacts.sweep.seed_train_mae == [0.0504, 0.146, 0.407]
-    ticks = plots.max_frequency_sweep(result.artifacts, scenario.variants).layout.xaxis.ticktext
-    assert ticks == ("10<br>seed 0.0504", "20<br>seed 0.146", "30<br>seed 0.407")  # clear of lines and markers
 
 
 def test_a_cancelled_run_stops():

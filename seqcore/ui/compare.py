@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -65,11 +66,7 @@ def baseline_config(scenario: Any, config: Any) -> Any:
             st.session_state.pop(_baseline_key(scenario), None)
     params = st.session_state.get(_baseline_key(scenario))
     baseline = scenario.Config.from_params(params)[0] if params else None
-    wanted = (
-        {}
-        if baseline is None
-        else {name: value for name, value in baseline.to_params().items() if config.to_params()[name] != value}
-    )
+    wanted = {} if baseline is None else differing_params(config, baseline)
     for name in url_vs:
         if name not in wanted:
             del st.query_params[f"{BASELINE_PREFIX}{name}"]
@@ -78,6 +75,18 @@ def baseline_config(scenario: Any, config: Any) -> Any:
             st.query_params[f"{BASELINE_PREFIX}{name}"] = value
     st.session_state[_vs_seen_key(scenario)] = wanted
     return baseline
+
+
+def differing_params(config: Any, baseline: Any) -> dict[str, str]:
+    """The baseline's parameters (as in a link) that differ from ``config``'s."""
+    current = config.to_params()
+    return {name: value for name, value in baseline.to_params().items() if current[name] != value}
+
+
+def comparison_link(config: Any, baseline: Any) -> str:
+    """The page's address with ``config`` and, prefixed ``vs.``, the baseline's parameters that differ."""
+    versus = {f"{BASELINE_PREFIX}{name}": value for name, value in differing_params(config, baseline).items()}
+    return f"{(st.context.url or '').split('?')[0]}?{urlencode({**config.to_params(), **versus})}"
 
 
 def differences(scenario: Any, baseline: Any, config: Any) -> list[str]:
@@ -117,6 +126,9 @@ def runs_panel(scenario: Any, config: Any, baseline: Any) -> None:
             changed = differences(scenario, baseline, config)
             st.markdown("**Baseline pinned** — differs in: " + ("; ".join(changed) if changed else "nothing"))
             st.button("Unpin the baseline", key=f"{scenario.name}.unpin", on_click=_pin, args=(scenario, None))
+            if changed:
+                st.caption("Link to this comparison (opens both runs, side by side):")
+                st.code(comparison_link(config, baseline), language=None, wrap_lines=True)
         current = config.to_params()
         for index, params in enumerate(runs):
             mark = " (shown)" if params == current else ""

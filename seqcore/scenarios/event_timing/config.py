@@ -132,10 +132,12 @@ class Config(ConfigBase):
     def constrain(self):
         config, warnings = self, []
         if config.dataset != "events" and config.horizon != Config.horizon:
+            # Reset, so that the link is canonical and the run's key does not depend on an unused value.
             warnings.append(
                 f"Horizon (horizon): the {config.dataset} set has {config.steps}-step windows; "
-                f"the horizon applies to the generated events only."
+                f"the horizon applies to the generated events only, so it is back at {Config.horizon}."
             )
+            config = config.replace(horizon=Config.horizon)
         per_epoch = 3 * config.train_windows * config.steps**2
         if config.dataset == "events" and per_epoch * 5 > MAX_WORK:  # too long to train even a few epochs
             longest = int((MAX_WORK / (5 * 3 * config.train_windows)) ** 0.5)

@@ -17,7 +17,6 @@ from seqcore.scenarios.sine_frequency.artifacts import Artifacts
 from seqcore.scenarios.sine_frequency.config import (
     SEED_SWEEP_TRAIN_MAE,
     SNR_LEVELS_DB,
-    SWEEP_MAX_FREQUENCIES,
     Config,
     seed_preset,
 )
@@ -48,7 +47,6 @@ __all__ = [
     "FFT_PLAIN_NAME",
     "CRLB_NAME",
     "SNR_LEVELS_DB",
-    "SWEEP_MAX_FREQUENCIES",
     "SEED_SWEEP_TRAIN_MAE",
     "run",
 ]
@@ -88,7 +86,9 @@ SCENARIO = Scenario(
     Artifacts=Artifacts,
     variants=VARIANTS,
     runner=run,
-    version="2",  # 2: the one trainer (seeded batch orders of its own convention), live snapshots, typed artifacts
+    # 2: the one trainer (seeded batch orders of its own convention), live snapshots, typed artifacts; 3: the
+    # page's own max-frequency sweep is gone (its param, metrics and artifact): the sweep panel draws it
+    version="3",
     seed_preset=seed_preset,
     predictions_table=predictions_table,
     live_chart=live_chart,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from seqcore.records import Record
 
@@ -38,15 +37,6 @@ class SnrSweep(Record):
 
 
 @dataclass(frozen=True)
-class MaxFrequencySweep(Record):
-    """Held-out MAE at each max frequency of the seed's sweep, beside the seed's own training MAE."""
-
-    max_frequencies: list[int]
-    seed_train_mae: list[float]
-    mae: dict[str, list[float]]  # variant → MAE at each max frequency
-
-
-@dataclass(frozen=True)
 class Artifacts(Record):
     unit: str
     series_length: int
@@ -56,7 +46,6 @@ class Artifacts(Record):
     held_out: HeldOut
     examples: Examples
     snr: SnrSweep
-    sweep: Optional[MaxFrequencySweep]  # noqa: UP045 (records reads typing.Union, not X | None); None: sweep off
     # variant → the trainer's thinned live snapshots {"epoch", "true", "predicted"} on a fixed held-out subset;
     # the FFT, which does not train, has one (at the first epoch)
     replay: dict[str, list[dict]]

@@ -14,12 +14,12 @@ from typing import Any
 from seqcore.config import ConfigBase, param
 
 GRIDS = ("integer", "continuous")  # same as data.GRIDS (data.py imports NumPy; this module stays light)
-SWEEP_MAX_FREQUENCIES = (10, 20, 30)  # the accepted answer's max_freq sweep ...
-SEED_SWEEP_TRAIN_MAE = {10: 0.0504, 20: 0.146, 30: 0.407}  # ... and the training MAE it printed for each
+# The training MAE the accepted answer printed at max frequency 10, 20 and 30 (drawn beside the shipped sweep)
+SEED_SWEEP_TRAIN_MAE = {10: 0.0504, 20: 0.146, 30: 0.407}
 SNR_LEVELS_DB = (0, 10, 20)  # the SNR sweep run on the held-out series
 # Work = Σ over trained models of (series × epochs × LSTM steps per series). One unit costs ~18 µs of CPU on
-# the 2-core box (dense net and overheads included); the default run is 0.28M, with the sweep ~2M; the cap
-# keeps any run under ~45 s on one core.
+# the 2-core box (dense net and overheads included); the default run is 0.28M; the cap keeps any run under
+# ~45 s on one core.
 MAX_WORK = 2_500_000
 
 
@@ -133,12 +133,6 @@ class Config(ConfigBase):
         high=2000,
         help="Series never trained on; every reported error is measured on them.",
     )
-    # The seed's sweep (max frequency 10, 20, 30) retrains every model twice or three times: off by default.
-    sweep: bool = param(
-        False,
-        label="Max-frequency sweep",
-        help="Also train at max frequency 10, 20 and 30, as the accepted answer did (about 5× the default run's time).",
-    )
     # Same seed → same data, same initial weights, same batches, same metrics.
     seed: int = param(0, label="Seed", low=0, high=1_000_000, help="Seeds data, noise, weights and batch order.")
 
@@ -173,28 +167,15 @@ class Config(ConfigBase):
         """LSTM steps per series: the series read ``samples_per_step`` samples at a time (front-padded)."""
         return math.ceil(self.series_length / self.samples_per_step)
 
-    def sweep_frequencies(self) -> tuple[int, ...]:
-        """The sweep's max frequencies that a series of this length can carry (empty when the sweep is off)."""
-        if not self.sweep:
-            return ()
-        return tuple(f for f in SWEEP_MAX_FREQUENCIES if f <= highest_frequency(self.series_length))
-
-    def training_series(self, max_frequency: int | None = None) -> int:
-        return self.series_per_frequency * int(max_frequency or self.max_frequency)
+    def training_series(self) -> int:
+        return self.series_per_frequency * self.max_frequency
 
     def work(self) -> int:
-        """Σ series × epochs × LSTM steps over the trained models (both LSTMs; the dense net is cheap)."""
-        maxima = {self.max_frequency, *self.sweep_frequencies()}
-        per_run = sum(self.training_series(f) + f for f in maxima)  # fixed LSTM + naive LSTM (1 per freq)
-        return per_run * self.epochs * self.lstm_steps()
-
-    def points(self) -> int:
-        """Runs this configuration trains (the sweep's maxima): what the fair queue counts it as."""
-        return len({self.max_frequency, *self.sweep_frequencies()})
+        """Series × epochs × LSTM steps, summed over both LSTMs (the dense net is cheap)."""
+        series = self.training_series() + self.max_frequency  # fixed LSTM + naive LSTM (1 per freq)
+        return series * self.epochs * self.lstm_steps()
 
     def constrain(self):
-        # Sweep points that would alias are simply not run (sweep_frequencies); the page says which ran. A
-        # warning here would fire again on every reopen of an unchanged link.
         cfg, warnings = self, []
         top = highest_frequency(cfg.series_length)
         if cfg.max_frequency > top:
@@ -205,14 +186,31 @@ class Config(ConfigBase):
                 f"Using {top}."
             )
             cfg = cfg.replace(max_frequency=max(2, top))
-        if cfg.work() > MAX_WORK:
+        if cfg.work() > MAX_WORK and cfg.epochs > 1:
             epochs = max(1, cfg.epochs * MAX_WORK // cfg.work())
             warnings.append(
-                f"Epochs (epochs): {cfg.epochs} epochs of this much data (series × length"
-                f"{', and the sweep' if cfg.sweep else ''}) is more work than one run may do here; "
-                f"using {epochs} epochs."
+                f"Epochs (epochs): {cfg.epochs} epochs of this much data (series × length) is more work "
+                f"than one run may do here; using {epochs} epochs."
             )
             cfg = cfg.replace(epochs=epochs)
+        # Even one epoch is too much: fewer training series, then a lower max frequency (warned only when they
+        # change, so that the clamped link reopens without a warning).
+        steps = cfg.lstm_steps()
+        per_frequency = max(1, MAX_WORK // (cfg.max_frequency * steps) - 1)
+        if cfg.work() > MAX_WORK and per_frequency < cfg.series_per_frequency:
+            warnings.append(
+                f"Series per frequency (series_per_frequency): {cfg.series_per_frequency} series at "
+                f"{cfg.max_frequency} frequencies of {cfg.series_length} samples is more work than one run may do "
+                f"here, even for one epoch; using {per_frequency}."
+            )
+            cfg = cfg.replace(series_per_frequency=per_frequency)
+        if cfg.work() > MAX_WORK:
+            top = max(2, MAX_WORK // ((cfg.series_per_frequency + 1) * steps))
+            warnings.append(
+                f"Max frequency (max_frequency): {cfg.max_frequency} frequencies of {cfg.series_length}-sample "
+                f"series is more work than one run may do here, even for one epoch; using {top}."
+            )
+            cfg = cfg.replace(max_frequency=top)
         return cfg, warnings
 
 

@@ -31,11 +31,11 @@ import numpy as np
 
 from seqcore import metrics
 from seqcore.result import Result
-from seqcore.scenarios.sine_frequency import EXAMPLES_SHOWN, LEARNED, SNAPSHOT_POINTS, UNIT, VARIANTS, data, estimators
-from seqcore.scenarios.sine_frequency.artifacts import Artifacts, Examples, HeldOut, MaxFrequencySweep, SnrSweep
+from seqcore.scenarios.sine_frequency import EXAMPLES_SHOWN, LEARNED, SNAPSHOT_POINTS, UNIT, data, estimators
+from seqcore.scenarios.sine_frequency.artifacts import Artifacts, Examples, HeldOut, SnrSweep
 from seqcore.scenarios.sine_frequency.config import SNR_LEVELS_DB, Config
 from seqcore.scenarios.sine_frequency.networks import build, model_inputs, predict
-from seqcore.scenarios.sine_frequency.sweeps import KEYS, max_frequency_sweep, snr_sweep
+from seqcore.scenarios.sine_frequency.sweeps import KEYS, snr_sweep
 from seqcore.training import CancelToken, KerasStep, ProgressTracker, cosine_schedule, steps_per_epoch, train
 
 TEST_POINTS = 20  # held-out evaluations per training run, for the training curves
@@ -44,38 +44,38 @@ DIGITS = 4  # estimates in artifacts and live snapshots
 
 
 # -- data ---------------------------------------------------------------------------------------------------
-def training_sets(cfg: Config, max_frequency: int) -> dict[str, data.SineSet]:
+def training_sets(cfg: Config) -> dict[str, data.SineSet]:
     """The naive set (one zero-phase series per whole frequency) and the fixed set (the config's recipe)."""
     snr = cfg.snr_db if cfg.noise else None
     naive = data.make_set(
         grid="integer",
-        max_frequency=max_frequency,
+        max_frequency=cfg.max_frequency,
         per_frequency=1,
         length=cfg.series_length,
         random_phase=False,
         snr_db=snr,
-        rng=np.random.default_rng([cfg.seed, 1, max_frequency]),
+        rng=np.random.default_rng([cfg.seed, 1, cfg.max_frequency]),
     )
     fixed = data.make_set(
         grid=cfg.frequency_grid,
-        max_frequency=max_frequency,
+        max_frequency=cfg.max_frequency,
         per_frequency=cfg.series_per_frequency,
         length=cfg.series_length,
         random_phase=cfg.random_phase,
         snr_db=snr,
-        rng=np.random.default_rng([cfg.seed, 0, max_frequency]),
+        rng=np.random.default_rng([cfg.seed, 0, cfg.max_frequency]),
     )
     return {"naive_lstm": naive, "fixed_lstm": fixed, "dense": fixed}
 
 
-def held_out(cfg: Config, max_frequency: int) -> data.SineSet:
+def held_out(cfg: Config) -> data.SineSet:
     return data.held_out_set(
         count=cfg.held_out_series,
         grid=cfg.frequency_grid,
-        max_frequency=max_frequency,
+        max_frequency=cfg.max_frequency,
         length=cfg.series_length,
         snr_db=cfg.snr_db if cfg.noise else None,
-        rng=np.random.default_rng([cfg.seed, 2, max_frequency]),
+        rng=np.random.default_rng([cfg.seed, 2, cfg.max_frequency]),
     )
 
 
@@ -122,22 +122,18 @@ def estimates_snapshot(true: np.ndarray, estimated: np.ndarray) -> dict:
 def train_variant(
     cfg: Config,
     variant: str,
-    max_frequency: int,
     train_set: data.SineSet,
     test: data.SineSet,
     tracker: ProgressTracker,
     cancel: CancelToken | None,
-    *,
-    name: str,
-    live: bool,
 ) -> tuple[keras.Model, list[dict]]:
     """One learned variant through the one trainer; returns the trained model and its per-epoch logs.
 
     Each epoch logs the training loss and the training MAE (cycles per series, dropout on) and, every few
-    epochs, the held-out MAE ``test_mae``. ``name`` is what progress calls this run; ``live`` streams
-    snapshots (the main run does, the sweep's runs do not). Raises ``Cancelled`` when ``cancel`` is set.
+    epochs, the held-out MAE ``test_mae``, and streams a snapshot for the live chart. Raises ``Cancelled``
+    when ``cancel`` is set.
     """
-    model, loss = build(cfg, variant, max_frequency)
+    model, loss = build(cfg, variant, cfg.max_frequency)
     x = model_inputs(cfg, variant, train_set.series)
     y = train_set.frequencies.reshape(-1, 1).astype(np.float32)
     steps = steps_per_epoch(len(x), cfg.batch_size)
@@ -154,73 +150,36 @@ def train_variant(
         KerasStep(model),
         x,
         y,
-        variants=name,
+        variants=variant,
         epochs=cfg.epochs,
         batch_size=cfg.batch_size,
         seed=cfg.seed,
-        stream=(max_frequency, LEARNED.index(variant)),
+        stream=(cfg.max_frequency, LEARNED.index(variant)),
         tracker=tracker,
         cancel=cancel,
         evaluate=watch.evaluate,
-        snapshot=watch.snapshot if live else None,
+        snapshot=watch.snapshot,
     )
-    return model, history[name]
-
-
-def train_all(
-    cfg: Config,
-    max_frequency: int,
-    tracker: ProgressTracker,
-    cancel: CancelToken | None,
-    pool: ThreadPoolExecutor,
-    *,
-    main: bool,
-) -> dict:
-    """Start the three learned variants (side by side) at one max frequency; return futures + the held-out set."""
-    sets = training_sets(cfg, max_frequency)
-    test = held_out(cfg, max_frequency)
-    futures = {
-        variant: pool.submit(
-            train_variant,
-            cfg,
-            variant,
-            max_frequency,
-            sets[variant],
-            test,
-            tracker,
-            cancel,
-            name=run_name(variant, None if main else max_frequency),
-            live=main,
-        )
-        for variant in LEARNED
-    }
-    return {"futures": futures, "test": test}
-
-
-def run_name(variant: str, max_frequency: int | None) -> str:
-    """Progress names: the variant's key for the main run; a sweep's runs by human name and max frequency."""
-    if max_frequency is None:
-        return variant
-    return f"{next(v.name for v in VARIANTS if v.key == variant)} (max frequency {max_frequency})"
+    return model, history[variant]
 
 
 # -- evaluate -----------------------------------------------------------------------------------------------
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
-    """Train the learned estimators, run the FFT estimator, compare all on held-out series; SNR and sweep."""
+    """Train the learned estimators (side by side), run the FFT estimator, compare all on held-out series."""
     started = time.perf_counter()
-    sweep_maxima = [f for f in cfg.sweep_frequencies() if f != cfg.max_frequency]
-    names = [run_name(v, f) for f in [None, *sweep_maxima] for v in LEARNED]
-    tracker = ProgressTracker(progress, names)
+    tracker = ProgressTracker(progress, list(LEARNED))
     if cancel is not None:
         cancel.raise_if_cancelled()
+    sets = training_sets(cfg)
+    test = held_out(cfg)
     with ThreadPoolExecutor(max_workers=len(LEARNED)) as pool:
-        main = train_all(cfg, cfg.max_frequency, tracker, cancel, pool, main=True)
-        swept = {f: train_all(cfg, f, tracker, cancel, pool, main=False) for f in sweep_maxima}
-        trained = {v: main["futures"][v].result() for v in LEARNED}
-        swept_models = {f: {v: job["futures"][v].result()[0] for v in LEARNED} for f, job in swept.items()}
+        futures = {
+            variant: pool.submit(train_variant, cfg, variant, sets[variant], test, tracker, cancel)
+            for variant in LEARNED
+        }
+        trained = {v: futures[v].result() for v in LEARNED}
     models = {v: trained[v][0] for v in LEARNED}
     history = {v: trained[v][1] for v in LEARNED}
-    test = main["test"]
 
     predictions = {v: predict(models[v], model_inputs(cfg, v, test.series)) for v in LEARNED}
     predictions["fft"] = estimators.estimate_frequency(test.series)
@@ -239,17 +198,11 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
         if level in SNR_LEVELS_DB:
             metric_values[f"snr/crlb/rmse_{level}"] = value
 
-    sweep = max_frequency_sweep(cfg, metric_values, swept, swept_models) if cfg.sweep_frequencies() else None
-    if sweep is not None:
-        for variant in KEYS:
-            for f, value in zip(sweep["max_frequencies"], sweep["mae"][variant]):
-                metric_values[f"sweep/{variant}/mae_max_{f}"] = value
-
     # The FFT does not train: its one snapshot stands from the first epoch on, beside the learned ones'.
-    replay = {name: snaps for name, snaps in tracker.replay().items() if name in LEARNED}
+    replay = tracker.replay()
     shown = shown_subset(len(test))
     replay["fft"] = [{"epoch": 1, **estimates_snapshot(test.frequencies[shown], predictions["fft"][shown])}]
-    artifacts = _artifacts(cfg, test, predictions, snr, sweep, replay)
+    artifacts = _artifacts(cfg, test, predictions, snr, replay)
     return Result(
         scenario="sine_frequency",
         config=cfg.to_dict(),
@@ -262,7 +215,7 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
 
 
 def _artifacts(
-    cfg: Config, test: data.SineSet, predictions: dict, snr: dict, sweep: dict | None, replay: dict[str, list[dict]]
+    cfg: Config, test: data.SineSet, predictions: dict, snr: dict, replay: dict[str, list[dict]]
 ) -> Artifacts:
     """Everything the page draws, rounded and small (no TensorFlow needed to draw a cached run)."""
 
@@ -294,13 +247,6 @@ def _artifacts(
             rmse={v: rounded(values, 6) for v, values in snr["rmse"].items()},
             fft_plain=rounded(snr["fft_plain"], 6),
             crlb=rounded(snr["crlb"], 6),
-        ),
-        sweep=None
-        if sweep is None
-        else MaxFrequencySweep(
-            max_frequencies=list(sweep["max_frequencies"]),
-            seed_train_mae=list(sweep["seed_train_mae"]),
-            mae={v: rounded(values) for v, values in sweep["mae"].items()},
         ),
         replay=replay,
     )

@@ -15,11 +15,10 @@ from plotly.subplots import make_subplots
 from seqcore import plots as shared
 from seqcore.plots import LAYOUT, TRUTH_COLOUR
 from seqcore.scenario import Variant
-from seqcore.scenarios.sine_frequency import CRLB_NAME, FFT_PLAIN_NAME, SEED_SWEEP_TRAIN_MAE, UNIT
+from seqcore.scenarios.sine_frequency import CRLB_NAME, FFT_PLAIN_NAME, UNIT
 
 ERROR_FLOOR = 1e-6  # |errors| below this are drawn at it (a noiseless FFT estimate is exact to ~1e-9)
 ERROR_FLOOR_TEXT = "10⁻⁶"  # in the app's one number style
-SEED_COLOUR = "#ff7f0e"  # the seed's own numbers: orange crosses, in no variant's colour
 FFT_PLAIN_COLOUR = "#c49c94"  # a paler brown than the refined FFT's: the same estimator, one step fewer
 IDENTITY_NAME = "estimate = truth"
 
@@ -153,53 +152,6 @@ def example_series(artifacts, index: int, variants: Sequence[Variant]) -> go.Fig
         showlegend=False,
         margin=dict(l=60, r=20, t=90, b=50),
     )
-    return figure
-
-
-def max_frequency_sweep(artifacts, variants: Sequence[Variant]) -> go.Figure:
-    """Held-out MAE against the highest training frequency, beside the seed's training MAE (the seed's numbers
-    alone when the sweep was not run). The seed's values are printed under the axis, clear of every line."""
-    sweep = artifacts.sweep
-    figure = go.Figure()
-    if sweep is not None:
-        x, seed_mae = list(sweep.max_frequencies), list(sweep.seed_train_mae)
-        for variant in _present(variants, sweep.mae):
-            figure.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=np.maximum(np.asarray(sweep.mae[variant.key], float), ERROR_FLOOR),
-                    mode="lines+markers",
-                    name=f"{variant.name} (held-out)",
-                    line=variant.line(),
-                    marker=variant.markers(size=8),
-                )
-            )
-        title = "Error against the highest training frequency"
-    else:
-        x, seed_mae = list(SEED_SWEEP_TRAIN_MAE), list(SEED_SWEEP_TRAIN_MAE.values())
-        title = "The seed's sweep only: ours is off (turn on 'Max-frequency sweep' to train it)"
-    figure.add_trace(
-        go.Scatter(
-            x=x,
-            y=seed_mae,
-            mode="markers",
-            name="the seed's answer (training MAE)",
-            marker=dict(symbol="x", size=12, color=SEED_COLOUR),
-        )
-    )
-    figure.update_layout(**LAYOUT)
-    figure.update_layout(
-        title=title,
-        xaxis_title=f"max frequency ({UNIT}) · the seed's training MAE",
-        yaxis_title=f"MAE ({UNIT})",
-        height=420,
-        xaxis=dict(tickmode="array", tickvals=x, ticktext=[f"{f}<br>seed {m:g}" for f, m in zip(x, seed_mae)]),
-    )
-    values = [y for trace in figure.data for y in trace.y if y is not None and y > 0]
-    if max(values) / min(values) < 100:  # within two decades, decade ticks alone leave one label: add 2 and 5
-        figure.update_yaxes(type="log", dtick="D2")
-    else:
-        shared.tidy_log_axis(figure)
     return figure
 
 
