@@ -10,18 +10,8 @@ import sys
 import time
 from typing import Any
 
-from seqcore.sweep import (
-    SHIPPED_DIR,
-    STORY_SWEEPS,
-    default_values,
-    format_values,
-    metric_name,
-    plan_sweep,
-    run_sweep,
-    story_plans,
-    sweep_metrics,
-    write_shipped,
-)
+from seqcore.sweep import STORY_SWEEPS, default_values, format_values, metric_name, plan_sweep, sweep_metrics
+from seqcore.sweep_results import SHIPPED_DIR, run_sweep, story_plans, write_shipped
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, str] | None:

@@ -2,10 +2,10 @@
 
 A Streamlit script thread must never train: TensorFlow leaks memory per model built in a process, a run can
 take a minute, and a visitor may leave or resubmit at any moment. So the app owns one :class:`JobManager`.
-It runs at most ``max_concurrent`` trainings at once, each in a spawned worker process that imports
-TensorFlow once and serves several jobs before it is recycled. Progress comes back per epoch through a pipe;
-a finished worker writes its result to the store (atomically) and the page loads it from there. Cancelling or
-running past the time limit kills the worker: nothing half-written is published.
+It runs at most ``max_concurrent`` trainings at once, each in a spawned worker process (:mod:`seqcore.worker`)
+that imports TensorFlow once and serves several jobs before it is recycled. Progress comes back per epoch
+through a pipe; a finished worker writes its result to the store (atomically) and the page loads it from there.
+Cancelling or running past the time limit kills the worker: nothing half-written is published.
 
 A public demo is shared, so the queue is fair:
 
@@ -30,26 +30,26 @@ private temporary folder instead (or, failing that, its JSON-able parts travel b
 ends ``done`` with ``saved=False`` and :meth:`JobManager.unsaved_result` gives the page the result to show
 "without caching".
 
-The keys queued or training live in a small job table beside the cache (``<cache>/.jobs/``), rewritten
-atomically whenever they change; a process that starts after one that died reads its table, so
-:meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
+The keys queued or training live in a small job table beside the cache (``<cache>/.jobs/``, kept by
+:mod:`seqcore.job_table`), rewritten atomically whenever they change; a process that starts after one that died
+reads its table, so :meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import multiprocessing
 import os
-import socket
 import threading
 import time
-import traceback
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from seqcore.job_table import JobTable
+from seqcore.worker import worker_main
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 FINISHED = (DONE, FAILED, CANCELLED)
@@ -58,8 +58,6 @@ POLL_SECONDS = 0.05
 MAX_EVENTS = 300  # progress events kept per job; older ones are thinned, each variant's latest is kept
 DEFAULT_RUN_SECONDS = 20.0  # a guess for a scenario no run of which has been measured yet
 AVERAGE_WEIGHT = 0.3  # weight of the newest run in the moving average of run times
-LOST_FOR_SECONDS = 24 * 3600  # how long a run lost in a restart is remembered
-UNSAVED_MAX_BYTES = 100 * 1024 * 1024  # the private folder for runs the cache could not take
 UNSAVED_NOTICE = "Results can't be saved here; showing them without caching."
 
 log = logging.getLogger(__name__)
@@ -138,155 +136,11 @@ class _Slot:
     jobs_served: int = 0
 
 
-# -- the worker process ---------------------------------------------------------------------------------------
-def _worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_after: int) -> None:
-    """The worker process: run jobs sent down the pipe until told to stop or recycled."""
-    from seqcore.quiet import import_tensorflow_quietly
-    from seqcore.scenarios import get_scenario
-    from seqcore.store import Store, entry_key
-
-    import_tensorflow_quietly()  # before the first job: its notices would fill the app's terminal
-    store = Store(cache_root)
-    for _ in range(recycle_after):
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        job_id, scenario_name, config = message
-        try:
-            scenario = get_scenario(scenario_name)
-            # If the app died, sending fails and the run stops at the next epoch instead of training for nobody.
-            result = scenario.run(config, progress=lambda event, job=job_id: connection.send(("progress", job, event)))
-        except Exception as error:  # reported to the page as a plain sentence; the details go to the log
-            connection.send((FAILED, job_id, {"message": _plain_failure(error), "detail": traceback.format_exc()}))
-            continue
-        key = entry_key(scenario.name, config, scenario.version)
-        try:
-            store.save(key, result)
-            connection.send((DONE, job_id, {}))
-        except Exception:  # read-only or full cache: deliver the run anyway, uncached
-            detail = traceback.format_exc()
-            payload = Store(fallback_root, UNSAVED_MAX_BYTES, bundled=None).unsaved_payload(key, result)
-            connection.send((DONE, job_id, {"unsaved": payload, "detail": detail}))
-    # Quota served: exit and give back the memory TensorFlow accumulated; the parent starts a fresh worker.
-
-
-def _plain_failure(error: BaseException) -> str:
-    if isinstance(error, MemoryError):
-        return "The run ran out of memory here. Try fewer or shorter sequences, or fewer units."
-    return "Training failed because of an error in the app; the details are in the server log."
-
-
 def _about(seconds: float) -> str:
     """A duration as a visitor reads it: '20 s', '3 min'."""
     if seconds < 60:
         return f"{max(5, round(seconds / 5) * 5):.0f} s"
     return f"{math.ceil(seconds / 60):.0f} min"
-
-
-# -- the job table on disk --------------------------------------------------------------------------------------
-_LIVE_TABLES: set[str] = set()  # tokens of the job tables of managers alive in this process
-
-
-def _process_started(pid: int) -> float | None:
-    """When process ``pid`` started (None when it does not exist)."""
-    try:
-        import psutil
-
-        return psutil.Process(pid).create_time()
-    except ImportError:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return None
-        return 0.0
-    except Exception:  # psutil.NoSuchProcess, AccessDenied
-        return None
-
-
-class JobTable:
-    """The keys this process has queued or training, in ``<cache>/.jobs/<host>-<pid>-<token>.json``.
-
-    Each write replaces the file atomically. A table whose process is gone (on this host) tells the next
-    process which runs were lost; it carries them forward for a day so that a second restart does not forget.
-    Failing to write (read-only cache) is logged once and otherwise ignored.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.folder = root / ".jobs"
-        self.host = socket.gethostname().replace("-", "_")
-        self.token = uuid.uuid4().hex[:12]
-        self.path = self.folder / f"{self.host}-{os.getpid()}-{self.token}.json"
-        self.started = _process_started(os.getpid()) or time.time()
-        self.lost: dict[str, float] = {}
-        self._warned = False
-        self._written: tuple | None = None
-        _LIVE_TABLES.add(self.token)
-        self._collect_dead()
-
-    def _collect_dead(self) -> None:
-        try:
-            tables = list(self.folder.glob("*.json"))
-        except OSError:
-            return
-        now = time.time()
-        for path in tables:
-            host, _, rest = path.stem.partition("-")
-            pid_text, _, token = rest.partition("-")
-            if host != self.host or not pid_text.isdigit() or token in _LIVE_TABLES:
-                continue
-            try:
-                table = json.loads(path.read_text())
-                pid = int(pid_text)
-                started = _process_started(pid)
-                alive = pid != os.getpid() and started is not None and started <= table["started"] + 1
-                if alive:
-                    continue
-                for key in table.get("active", []):
-                    self.lost[str(key)] = now
-                for key, when in dict(table.get("lost", {})).items():
-                    if now - float(when) < LOST_FOR_SECONDS:
-                        self.lost.setdefault(str(key), float(when))
-            except (OSError, ValueError, KeyError, TypeError) as error:
-                log.warning("ignoring unreadable job table %s: %s", path, error)
-            try:
-                path.unlink()
-            except OSError:
-                pass
-        if self.lost:
-            log.info("%d run(s) were lost when an earlier server process stopped", len(self.lost))
-
-    def write(self, active: set[str]) -> None:
-        state = (tuple(sorted(active)), tuple(sorted(self.lost)))
-        if state == self._written:
-            return
-        temp = self.folder / f".{self.path.name}.{uuid.uuid4().hex[:6]}"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps({"started": self.started, "active": sorted(active), "lost": self.lost}))
-            os.replace(temp, self.path)
-            self._written = state
-        except OSError as error:
-            if not self._warned:
-                log.warning(
-                    "cannot keep the job table in %s (%s): runs lost in a restart will not be reported",
-                    self.folder,
-                    error,
-                )
-                self._warned = True
-            try:
-                temp.unlink()
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        _LIVE_TABLES.discard(self.token)
-        try:
-            self.path.unlink()
-        except OSError:
-            pass
 
 
 # -- the manager ------------------------------------------------------------------------------------------------
@@ -664,7 +518,7 @@ class JobManager:
     def _start_worker(self, slot: _Slot) -> None:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_worker_main,
+            target=worker_main,
             name="seqcore-worker",
             args=(child, str(self.store.root), str(self.fallback_root), self.recycle_after),
             daemon=True,

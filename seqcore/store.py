@@ -10,9 +10,10 @@ Several processes may share one cache (two app replicas, the app and ``pretrain`
   key means the same configuration and code: the first finished copy wins); a damaged one is renamed away
   first. A good entry is never deleted before its replacement is in place, and a reader sees a whole entry
   or none.
-* A read checks the manifest (required keys and their types, the artifacts through the scenario's record) and
-  every checksum. When that fails it reads once more (the entry may have been replaced meanwhile); only an
-  entry that is still the same damaged folder is removed — renamed away, then deleted — and trained again.
+* A read checks the manifest (required keys and their types, :mod:`seqcore.manifest`; the artifacts through
+  the scenario's record) and every checksum. When that fails it reads once more (the entry may have been
+  replaced meanwhile); only an entry that is still the same damaged folder is removed — renamed away, then
+  deleted — and trained again.
 * The bundled pretrained entries (``seqcore/pretrained/``, looked up after the cache) are never changed.
 * A read-only or full cache never breaks a page: a load does not need to write, and a run that cannot be
   saved is delivered without caching (:meth:`Store.unsaved_payload`, :meth:`Store.load_unsaved`).
@@ -32,7 +33,6 @@ import json
 import logging
 import math
 import os
-import re
 import shutil
 import time
 import uuid
@@ -40,12 +40,11 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from seqcore.manifest import FORMAT, MANIFEST, StoreError, is_number, validate_manifest
 from seqcore.records import jsonable
 from seqcore.result import Result
 
-FORMAT = 2  # 2: typed artifacts and notes
 CODE_VERSION = "1"  # bump when shared code (training, store format) changes results
-MANIFEST = "manifest.json"
 STALE_TEMP_SECONDS = 3600  # temp folders older than this belong to dead workers
 STALE_TRASH_SECONDS = 60  # a removal still in progress (it may put a fresh entry back) is younger than this
 BUNDLED_DIR = Path(__file__).resolve().parent / "pretrained"
@@ -56,11 +55,6 @@ MODEL_DAMAGED = "The saved model file was damaged, so it was removed. Press Trai
 MODEL_UNSAVED = "The model could not be saved here, so it is not available for this run."
 
 log = logging.getLogger(__name__)
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-class StoreError(Exception):
-    """A cache entry could not be used (and, unless bundled, it has been removed). The message is plain."""
 
 
 def cache_dir() -> Path:
@@ -132,53 +126,6 @@ def savable(model: Any) -> Any:
         return keras.Model(inputs, outputs, name=model.name)
     except Exception:  # a graph keras cannot re-wrap: save the model itself
         return model
-
-
-# -- manifest checks -----------------------------------------------------------------------------------------
-def _require(condition: bool, what: str) -> None:
-    if not condition:
-        raise StoreError(f"invalid manifest: {what}")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def validate_manifest(manifest: Any, folder_name: str | None) -> None:
-    """Raise StoreError unless ``manifest`` has every required key with the right type (and names its folder)."""
-    _require(isinstance(manifest, dict), "not a JSON object")
-    _require(manifest.get("format") == FORMAT, f"format {str(manifest.get('format'))[:20]!r} is not {FORMAT}")
-    for name, kind in (
-        ("key", str),
-        ("scenario", str),
-        ("config", dict),
-        ("metrics", dict),
-        ("history", dict),
-        ("artifacts", dict),
-        ("notes", list),
-        ("files", dict),
-    ):
-        _require(isinstance(manifest.get(name), kind), f"'{name}' is missing or not a {kind.__name__}")
-    _require(_is_number(manifest.get("seconds")), "'seconds' is missing or not a number")
-    _require(folder_name is None or manifest["key"] == folder_name, "'key' does not name its folder")
-    _require(all(v is None or _is_number(v) for v in manifest["metrics"].values()), "a metric is not a number")
-    _require(
-        all(isinstance(logs, list) and all(isinstance(e, dict) for e in logs) for logs in manifest["history"].values()),
-        "'history' is not lists of epoch logs",
-    )
-    _require(all(isinstance(note, str) for note in manifest["notes"]), "a note is not a string")
-    for variant, info in manifest["files"].items():
-        _require(
-            isinstance(info, dict)
-            and isinstance(info.get("name"), str)
-            and isinstance(info.get("sha256"), str)
-            and bool(_SHA256.fullmatch(info["sha256"])),
-            f"file entry of '{variant}' is malformed",
-        )
-        _require(
-            Path(info["name"]).name == info["name"] and info["name"] not in ("", ".", "..", MANIFEST),
-            f"file of '{variant}' points outside its folder",
-        )
 
 
 class _NoModels(Mapping):
@@ -415,6 +362,7 @@ class Store:
 
     def recorded_seconds(self, key: str) -> float | None:
         """How long the run stored under ``key`` took (from its manifest, unverified: for estimates only)."""
+
         for root in (self.root, self.bundled):
             if root is None:
                 continue
@@ -423,7 +371,7 @@ class Store:
                     seconds = json.load(handle).get("seconds")
             except (OSError, ValueError, AttributeError):
                 continue
-            if _is_number(seconds) and math.isfinite(seconds) and seconds > 0:
+            if is_number(seconds) and math.isfinite(seconds) and seconds > 0:
                 return float(seconds)
         return None
 
@@ -437,6 +385,7 @@ class Store:
 
     def _read(self, folder: Path | None, writable: bool, manifest: dict | None = None) -> Result:
         """The Result in ``folder`` (or in ``manifest`` alone, without models); StoreError if anything is off."""
+
         try:
             if manifest is None:
                 with open(folder / MANIFEST) as handle:

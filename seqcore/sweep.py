@@ -4,14 +4,12 @@ A sweep is planned from untrusted input (a URL's ``sweep=horizon&values=5,10,20,
 line) by :func:`plan_sweep`, which never raises: each point is the base configuration with that one value, made
 by ``Config.from_params`` (so bounds and work caps clamp it, with warnings that name the parameter), and the
 whole sweep's work is capped (:data:`SWEEP_WORK_FACTOR` × the default run). Each point is an ordinary run: the
-same cache key, the same link, the same queue as a run from the sidebar.
+same cache key, the same link, the same queue as a run from the sidebar. :func:`default_values` proposes the
+values to sweep.
 
-The sweeps each page's story needs (:data:`STORY_SWEEPS`) ship pretrained as small JSON files in
-``seqcore/pretrained/sweeps/`` (metrics, configuration and seconds per point; no models), written by
-``python -m seqcore pretrain-sweeps`` and named by a key over the scenario's version, the base configuration,
-the parameter and the points, so a stale file is never used.
-
-No Streamlit here (the panel is :mod:`seqcore.ui.sweep`); plotly is imported only when a figure is drawn.
+This module plans; running a sweep and the pretrained sweeps each page's story needs (:data:`STORY_SWEEPS`)
+are :mod:`seqcore.sweep_results`, the figure is :mod:`seqcore.sweep_figure`, the panel :mod:`seqcore.ui.sweep`.
+No Streamlit here.
 """
 
 from __future__ import annotations
@@ -19,27 +17,20 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from seqcore.config import MAX_VALUE_CHARS, _shown
-from seqcore.store import BUNDLED_DIR, CODE_VERSION, entry_key
+from seqcore.store import CODE_VERSION, entry_key
 
 MIN_POINTS, MAX_POINTS = 3, 7
 MAX_PIECES = 50  # values listed beyond this are refused before any of them is parsed
 MAX_VALUES_CHARS = 300  # a longer list of values (a URL, a text box) is refused before it is split
 SWEEP_WORK_FACTOR = 8.0  # a whole sweep may ask for at most this many default runs' work
-SHIPPED_DIR = BUNDLED_DIR / "sweeps"
-SHIPPED_FORMAT = 1
-REGENERATE = "run `python -m seqcore pretrain-sweeps` and commit seqcore/pretrained/sweeps/"
 _SEPARATORS = re.compile(r"[,;\s]+")
-
-log = logging.getLogger(__name__)
 
 
 class StorySweep(NamedTuple):
@@ -373,236 +364,3 @@ def default_values(scenario: Any, param: str, base_config: Any = None) -> list[f
             if plan is not None and not (strict and warnings):
                 return list(plan.values)  # as planned: clamped, rounded, cross-field rules applied
     return candidates[0]  # nothing fits the cap: the panel says why when the visitor runs it
-
-
-# -- running and the shipped files ------------------------------------------------------------------------------
-def _finite_or_none(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def point_record(value: float, config: Any, metrics: dict, seconds: float) -> dict:
-    """One run of a sweep as the CLI prints it and the shipped file keeps it."""
-    return {
-        "value": value,
-        "config": config.to_dict(),
-        "metrics": {str(key): _finite_or_none(number) for key, number in metrics.items()},
-        "seconds": round(float(seconds), 3),
-    }
-
-
-def sweep_payload(plan: SweepPlan, runs: list[dict]) -> dict:
-    return {"scenario": plan.scenario, "param": plan.param, "values": list(plan.values), "runs": runs}
-
-
-def run_sweep(
-    scenario: Any, plan: SweepPlan, *, progress: Any = None, cancel: Any = None, load: Any = None, on_point: Any = None
-) -> dict:
-    """Train every point in turn (``load(config)`` → a finished Result or None lets a stored run stand in).
-    ``on_point(index, record, result)`` is told about each point as it finishes."""
-    import time
-
-    runs = []
-    for index, (value, config) in enumerate(zip(plan.values, plan.configs)):
-        result = load(config) if load is not None else None
-        if result is None:
-            started = time.perf_counter()
-            result = scenario.run(config, progress=progress, cancel=cancel)
-            seconds = time.perf_counter() - started
-        else:
-            seconds = result.seconds
-        record = point_record(value, config, result.metrics, seconds)
-        runs.append(record)
-        if on_point is not None:
-            on_point(index, record, result)
-    return sweep_payload(plan, runs)
-
-
-def shipped_path(plan: SweepPlan, version: str) -> Path:
-    return SHIPPED_DIR / f"{plan.key(version)}.json"
-
-
-def write_shipped(plan: SweepPlan, version: str, payload: dict) -> Path:
-    path = shipped_path(plan, version)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "format": SHIPPED_FORMAT,
-        "key": plan.key(version),
-        "version": version,
-        "code_version": CODE_VERSION,
-        "base": plan.base.to_params(),
-        **payload,
-    }
-    temp = path.with_suffix(".tmp")
-    temp.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
-    temp.replace(path)
-    return path
-
-
-def _valid_shipped(document: Any, plan: SweepPlan, version: str) -> bool:
-    if not isinstance(document, dict) or document.get("format") != SHIPPED_FORMAT:
-        return False
-    if document.get("key") != plan.key(version) or document.get("values") != list(plan.values):
-        return False
-    runs = document.get("runs")
-    if not isinstance(runs, list) or len(runs) != len(plan.values):
-        return False
-    for run, value in zip(runs, plan.values):
-        if not isinstance(run, dict) or run.get("value") != value or not isinstance(run.get("metrics"), dict):
-            return False
-        if not all(
-            number is None or (isinstance(number, (int, float)) and not isinstance(number, bool))
-            for number in run["metrics"].values()
-        ):
-            return False
-    return True
-
-
-def load_shipped(plan: SweepPlan, version: str) -> dict | None:
-    """The shipped results of exactly this sweep (None when there are none, or the file is stale or damaged)."""
-    path = shipped_path(plan, version)
-    try:
-        document = json.loads(path.read_text())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as error:
-        log.warning("shipped sweep %s is unreadable: %s", path.name, error)
-        return None
-    if not _valid_shipped(document, plan, version):
-        log.warning("shipped sweep %s does not match its plan; ignored", path.name)
-        return None
-    return document
-
-
-def story_plans(scenario: Any) -> list[SweepPlan]:
-    """The scenario's story sweeps, planned at the default configuration (what ships)."""
-    plans = []
-    for story in STORY_SWEEPS.get(scenario.name, []):
-        plan, warnings = plan_sweep(scenario, scenario.Config(), story.param, list(story.values))
-        if plan is None or list(plan.values) != list(story.values):
-            raise ValueError(
-                f"STORY_SWEEPS[{scenario.name!r}]: the {story.param} sweep {list(story.values)} must "
-                f"plan unchanged at the default configuration; received {warnings}"
-            )
-        plans.append(plan)
-    return plans
-
-
-# -- the figure -------------------------------------------------------------------------------------------------
-def _series(scenario: Any, metric: str, points: Sequence[dict | None]) -> list[tuple[Any, list]]:
-    """(variant, y per point) for every variant reporting ``metric`` (or the one it names) at some point."""
-    variant_key, _, name = metric.rpartition("/")
-    out = []
-    for variant in scenario.variants:
-        if variant_key and variant.key != variant_key:
-            continue
-        key = f"{variant.key}/{name}"
-        ys = [_finite_or_none(point.get(key)) if point else None for point in points]
-        if any(y is not None for y in ys):
-            out.append((variant, ys))
-    return out
-
-
-LOG_SPAN = 20  # a panel whose positive values span more than this ratio gets a log axis
-MAX_DECADES = 5  # on a log axis, values more than this many decades below the largest are drawn at that floor
-REFERENCE_COLOUR = "#ff7f0e"  # numbers not trained here (the seed's): orange crosses, in no variant's colour
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _title_case(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _in_sentence(label: str) -> str:
-    """'Training length' → 'training length'; 'DILATE α' stays as it is."""
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
-
-
-def figure_title(plan: SweepPlan) -> str:
-    return f"Against {_in_sentence(plan.label)}"
-
-
-def _panel(values: list[float]) -> tuple[bool, float | None]:
-    """Whether a panel gets a log axis, and the floor its smallest values are drawn at (None: no floor)."""
-    positive = [value for value in values if value > 0]
-    if not values or len(positive) != len(values) or max(positive) / min(positive) <= LOG_SPAN:
-        return False, None
-    floor = 10.0 ** (math.ceil(math.log10(max(positive))) - MAX_DECADES)
-    return True, floor if min(positive) < floor else None
-
-
-def sweep_figure(
-    scenario: Any,
-    plan: SweepPlan,
-    points: Sequence[dict | None],
-    metrics: Sequence[str] | None = None,
-    *,
-    title: str = "",
-) -> Any:
-    """The headline metrics against the swept parameter: one panel per metric, one line per variant in its
-    colour, dash and marker; points not finished yet are gaps. ``points[i]`` is point i's metrics or None.
-    A panel spanning decades is drawn on a log axis; values far below the rest (an exact estimator's 10⁻⁹) are
-    drawn at a floor that the panel's title states, and hovering shows the true number."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    from seqcore.plots import LAYOUT
-
-    metrics = list(metrics if metrics is not None else sweep_metrics(scenario.name, plan.param))
-    x = list(plan.values)
-    panels = []
-    for metric in metrics:
-        name = metric_name(metric.rpartition("/")[2])
-        lines = [
-            (
-                f"{variant.name} · {name}",
-                list(x),
-                ys,
-                dict(
-                    line=variant.line(), marker=variant.markers(size=9), mode="lines+markers", legendgroup=variant.key
-                ),
-            )
-            for variant, ys in _series(scenario, metric, points)
-        ]
-        lines += [
-            (
-                reference.name,
-                list(reference.points),
-                list(reference.points.values()),
-                dict(mode="markers", marker=dict(symbol="x", size=12, color=REFERENCE_COLOUR)),
-            )
-            for reference in references(scenario.name, plan.param)
-            if reference.metric == metric.rpartition("/")[2]
-        ]
-        log_y, floor = _panel([y for _, _, ys, _ in lines for y in ys if y is not None])
-        below = f" (below 10{str(round(math.log10(floor))).translate(_SUPERSCRIPT)} drawn at it)" if floor else ""
-        panels.append((_title_case(name) + below, lines, log_y, floor))
-    rows = max(len(panels), 1)
-    figure = make_subplots(
-        rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12, subplot_titles=[panel[0] for panel in panels]
-    )
-    for row, (_, lines, log_y, floor) in enumerate(panels, start=1):
-        for name, xs, ys, style in lines:
-            shown = [None if y is None else max(y, floor) if floor else y for y in ys]
-            figure.add_trace(
-                go.Scatter(x=xs, y=shown, name=name, customdata=ys, **style, hovertemplate="%{x}: %{customdata:.4g}"),
-                row=row,
-                col=1,
-            )
-        if log_y:
-            figure.update_yaxes(type="log", dtick=1, minor=dict(showgrid=False), row=row, col=1)
-    log_x = all(value > 0 for value in x) and max(x) / min(x) >= 8
-    figure.update_xaxes(
-        type="log" if log_x else "linear", tickmode="array", tickvals=x, ticktext=[format_value(value) for value in x]
-    )
-    figure.update_xaxes(title_text=plan.label, row=rows, col=1)
-    figure.update_layout(**LAYOUT)
-    figure.update_layout(
-        title=title or figure_title(plan),
-        height=200 + 260 * rows,
-        legend=dict(orientation="h", y=-0.08 - 0.12 / rows, yanchor="top"),
-    )
-    return figure

@@ -15,19 +15,16 @@ from seqcore.store import BUNDLED_DIR, entry_key
 from seqcore.sweep import (
     MAX_POINTS,
     MIN_POINTS,
-    REGENERATE,
-    SHIPPED_DIR,
     STORY_SWEEPS,
     SWEEP_WORK_FACTOR,
     default_values,
     format_value,
-    load_shipped,
     metric_name,
     numeric_specs,
     plan_sweep,
-    story_plans,
-    sweep_figure,
 )
+from seqcore.sweep_figure import sweep_figure
+from seqcore.sweep_results import REGENERATE, SHIPPED_DIR, load_shipped, story_plans
 from tests.conftest import ROOT, TINY_COUNTING
 
 COUNTING = seqcore.get_scenario("counting")

@@ -27,14 +27,13 @@ from seqcore.sweep import (
     STORY_SWEEPS,
     SweepPlan,
     default_values,
-    figure_title,
     format_value,
     format_values,
-    load_shipped,
     numeric_specs,
     plan_sweep,
-    sweep_figure,
 )
+from seqcore.sweep_figure import figure_title, sweep_figure
+from seqcore.sweep_results import load_shipped
 from seqcore.ui.charts import chart
 from seqcore.ui.safe_text import literal
 
