@@ -96,7 +96,7 @@ def test_the_whole_sweep_counts_against_the_work_cap():
     sweep, warnings = plan("30,45,60", param="epochs")  # 135 epochs: 9 default runs
     assert sweep is None and f"at most {SWEEP_WORK_FACTOR:g}×" in warnings[-1]
     assert warnings[-1].startswith("Epochs (epochs)")
-    heavy = COUNTING.Config(epochs=50)  # a heavy page config makes even a small sweep too much
+    heavy = COUNTING.Config(epochs=100)  # a heavy page config makes even a small sweep too much
     assert plan("5,10,20", base=heavy)[0] is None
     sweep, _ = plan("5,10,20,40", param="epochs")
     assert sweep is not None and sweep.work() <= SWEEP_WORK_FACTOR * default

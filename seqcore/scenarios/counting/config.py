@@ -52,9 +52,12 @@ class Config(ConfigBase):
     # Same seed → same data, same initial weights, same batches, same metrics.
     seed: int = param(0, label="Seed", low=0, high=1_000_000, help="Seeds data, weights and batch order.")
 
+    def work(self) -> int:
+        """Sequences × length × epochs: what the work cap counts, and what a run's time scales with."""
+        return self.train_sequences * self.train_length * self.epochs
+
     def constrain(self):
-        work = self.train_sequences * self.train_length * self.epochs
-        if work <= MAX_WORK:
+        if self.work() <= MAX_WORK:
             return self, []
         epochs = max(1, MAX_WORK // (self.train_sequences * self.train_length))
         return self.replace(epochs=epochs), [

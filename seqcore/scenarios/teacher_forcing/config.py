@@ -123,6 +123,10 @@ class Config(ConfigBase):
     def estimated_seconds(self) -> float:
         return self.epochs * self.seconds_per_epoch()
 
+    def work(self) -> float:
+        """The estimated seconds the work cap counts: the page scales the default run's measured time by it."""
+        return self.estimated_seconds()
+
     def constrain(self):
         if self.estimated_seconds() <= MAX_SECONDS:
             return self, []
