@@ -10,8 +10,9 @@ Reference: seed 003 (``shared/seeds``), a study of LSTM hidden-state behaviour i
 
 Reads data → model → train → evaluate. Models take inputs of any length; the sequence and streaming twins below
 reuse the trained layers by name (the LSTM's weights are copied into a twin that also returns its states). Both
-variants train through the one trainer (``seqcore.training.train`` with a ``KerasStep``: one ``fit`` over all
-epochs), side by side in two threads, and stream the counts they give on the shown sequences after each epoch.
+variants train through the one trainer (``seqcore.training.train`` with a ``KerasStep``: keras' compiled step on
+each seeded batch), side by side in two threads, and stream the counts they give on the shown sequences after
+each epoch.
 """
 
 from __future__ import annotations
@@ -174,8 +175,7 @@ def train_variant(
     model.compile(
         optimizer=keras.optimizers.Adam(cosine_schedule(cfg.learning_rate, cfg.epochs * steps)),
         loss="mse",
-        steps_per_execution=steps,
-    )  # one graph call per epoch
+    )
     target = data.running_counts(bits) if many_to_many else data.total_counts(bits)
     history = train(
         KerasStep(model),

@@ -13,7 +13,7 @@ fit, needs no training at all and sits on the Cramér–Rao bound: the floor no 
 Reference: seed 004 (``shared/seeds``), a question on estimating a sine's frequency with a Keras LSTM.
 
 Reads data → train → evaluate. Every learned variant trains through the one trainer (``seqcore.training.train``
-with a ``KerasStep``: one ``fit`` over all epochs, a whole epoch per graph call), the three side by side in
+with a ``KerasStep``: keras' compiled step on each seeded batch), the three side by side in
 threads; each streams its estimates on a fixed held-out subset after every epoch for the page's live chart.
 Every error is measured on held-out series (fresh random phases, and fresh frequencies on the continuous
 grid), never on the training series — the seed's numbers were training errors. Frequencies are in cycles
@@ -141,8 +141,7 @@ def train_variant(
         optimizer=keras.optimizers.Adam(cosine_schedule(cfg.learning_rate, cfg.epochs * steps, LR_FLOOR)),
         loss=loss,
         metrics=["mae"],
-        steps_per_execution=steps,
-    )  # one graph call per epoch
+    )
     watch = HeldOutWatch(
         model, model_inputs(cfg, variant, test.series), test.frequencies, cfg.epochs, shown_subset(len(test))
     )
