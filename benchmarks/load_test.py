@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import math
 import random
+import re
 import shutil
 import statistics
 import time
@@ -41,6 +42,9 @@ def small_params(name: str, rng: random.Random) -> dict[str, str]:
     if "seed" in params:
         params["seed"] = str(rng.choice([1, 2, 3]) if rng.random() < 1 / 3 else rng.randint(4, 10_000))
     return params
+
+
+FINISHED_NOTE = re.compile(r"Trained in .* s and saved|Loaded from the cache")  # the run's own results are shown
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -70,8 +74,9 @@ async def visitor(index: int, browser, url: str, deadline: float, tally: Tally) 
             if not train:
                 await page.wait_for_selector(CHART_SELECTOR, timeout=60_000)
             else:
-                await page.wait_for_selector("text=Train", timeout=60_000)
-                if await page.locator(CHART_SELECTOR).count() == 0:
+                await page.wait_for_selector(CHART_SELECTOR, timeout=60_000)  # the page has drawn
+                # An untrained link draws a stand-in under this banner; a cached one draws its own results.
+                if await page.get_by_text("not trained yet", exact=False).count():
                     tally.submitted += 1
                     started = time.monotonic()
                     await page.get_by_role("button", name="Train", exact=True).click()
@@ -86,7 +91,7 @@ async def visitor(index: int, browser, url: str, deadline: float, tally: Tally) 
                     queued = drawn = False
                     while not drawn and time.monotonic() < deadline + 240:
                         queued = queued or bool(await page.get_by_text("in the queue", exact=False).count())
-                        drawn = await page.locator(CHART_SELECTOR).count() >= 2
+                        drawn = bool(await page.get_by_text(FINISHED_NOTE).count())
                         await page.wait_for_timeout(500)
                     tally.queued_seen += queued
                     if drawn:
