@@ -134,6 +134,7 @@ class _Slot:
     connection: Any = None
     job: _Job | None = None
     jobs_served: int = 0
+    replace_killed: bool = False  # a worker was killed here (cancel, time limit): start its successor at once
 
 
 def _about(seconds: float) -> str:
@@ -456,6 +457,15 @@ class JobManager:
                     f"The run took longer than the {self.time_limit_s:.0f} s a run may take "
                     f"here, so it was stopped. Try fewer epochs or less data.",
                 )
+        idle = slot.job is None and slot.process is None and not self._queue
+        if idle and slot.replace_killed and not self._stopping.is_set():
+            # Start the killed worker's successor now, so that the next Train does not wait for TensorFlow's
+            # import (a visitor who cancels usually trains again within seconds).
+            slot.replace_killed = False
+            try:
+                self._start_worker(slot)
+            except OSError as error:
+                log.error("could not start a training worker: %s", error)
         if slot.job is None and self._queue:
             worn_out = slot.jobs_served >= self.recycle_after
             if slot.process is None or not slot.process.is_alive() or worn_out:
@@ -525,9 +535,10 @@ class JobManager:
         )
         process.start()
         child.close()
-        slot.process, slot.connection, slot.jobs_served = process, parent, 0
+        slot.process, slot.connection, slot.jobs_served, slot.replace_killed = process, parent, 0, False
 
     def _kill(self, slot: _Slot) -> None:
+        slot.replace_killed = slot.process is not None
         if slot.process is not None and slot.connection is not None:
             pid = slot.process.pid
             slot.process.kill()

@@ -65,6 +65,20 @@ def test_queue_positions_sharing_and_cancel(manager, tmp_cache):
     )
 
 
+def test_a_cancelled_workers_successor_starts_at_once_so_the_next_train_finds_it_warm(manager):
+    job = manager.submit(SCENARIO, config(epochs=40, train_sequences=2000), "a")
+    wait(manager, job, (RUNNING,))
+    killed = manager.worker_pids()
+    manager.cancel(job, "a")
+    deadline = time.monotonic() + 10
+    while (not manager.worker_pids() or manager.worker_pids() == killed) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    successor = manager.worker_pids()
+    assert successor and successor != killed  # started with nothing queued: TensorFlow imports while nobody waits
+    nxt = manager.submit(SCENARIO, config(seed=3), "a")
+    assert wait(manager, nxt, (DONE, FAILED)).state == DONE and manager.worker_pids() == successor
+
+
 def test_a_run_past_the_time_limit_is_stopped(tmp_cache):
     manager = JobManager(tmp_cache, time_limit_s=1.0)
     try:
