@@ -5,7 +5,8 @@ take a minute, and a visitor may leave or resubmit at any moment. So the app own
 It runs at most ``max_concurrent`` trainings at once, each in a spawned worker process (:mod:`seqcore.worker`)
 that imports TensorFlow once and serves several jobs before it is recycled. Progress comes back per epoch
 through a pipe; a finished worker writes its result to the store (atomically) and the page loads it from there.
-Cancelling or running past the time limit kills the worker: nothing half-written is published.
+Cancelling or running past the time limit kills the worker: nothing half-written is published. Its successor
+starts at once, so the next run does not wait for TensorFlow's import.
 
 A public demo is shared, so the queue is fair:
 
