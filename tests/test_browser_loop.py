@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import seqcore
 from benchmarks.server import CHART_SELECTOR, ERROR_SELECTOR
@@ -197,9 +198,14 @@ def test_the_header_stop_leaves_no_frozen_panel(server, browser, shots):
     page.goto(f"{server.url}/counting?{urlencode({**TINY_COUNTING, 'epochs': '20', 'seed': '601'})}", timeout=60_000)
     press_train(page)
     page.get_by_text(re.compile(r"epoch \d+ of \d+")).first.wait_for(timeout=120_000)
-    stop = page.get_by_role("button", name="Stop")
-    if stop.count():
-        stop.first.click()
+    # The header's Stop shows only while a script or fragment run is going (every 0.5 s here): catch one.
+    stop = page.get_by_role("button", name="Stop").first
+    for _ in range(20):
+        try:
+            stop.click(timeout=1000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     wait_trained(
         page, server, counting_key({**TINY_COUNTING, "epochs": "20", "seed": "601"})
     )  # the panel keeps refreshing to the end, and the results replace it
