@@ -34,6 +34,10 @@ ends ``done`` with ``saved=False`` and :meth:`JobManager.unsaved_result` gives t
 The keys queued or training live in a small job table beside the cache (``<cache>/.jobs/``, kept by
 :mod:`seqcore.job_table`), rewritten atomically whenever they change; a process that starts after one that died
 reads its table, so :meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
+
+With ``$SEQCORE_RAY_ADDRESS`` set, the slots run their jobs as Ray tasks instead (:mod:`seqcore.ray_backend`:
+a stand-in with a worker's surface, as many slots as the cluster has room for); the queue, the sharing, the
+estimates and the time limit stay here, the same for both backends. Without it, ray is never imported.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ from typing import Any
 
 from seqcore.job_table import JobTable
 from seqcore.worker import worker_main
+
+RAY_CAPACITY_EVERY_S = 5.0  # how often the number of slots follows the Ray cluster's size
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 FINISHED = (DONE, FAILED, CANCELLED)
@@ -168,7 +174,7 @@ class JobManager:
         self,
         cache_root: Path | str | None = None,
         *,
-        max_concurrent: int = 1,
+        max_concurrent: int | None = None,
         time_limit_s: float = 180.0,
         recycle_after: int = 8,
         max_queue: int = 32,
@@ -178,11 +184,16 @@ class JobManager:
         import tempfile
 
         from seqcore.store import Store
+        from seqcore.worker import UNSAVED_MAX_BYTES
 
+        if max_concurrent is None:
+            max_concurrent = int(_env_number("SEQCORE_MAX_TRAININGS", 1))
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent: must be at least 1; received {max_concurrent}")
         self.store = Store(cache_root)
         self.fallback_root = Path(tempfile.gettempdir()) / "seqcore-unsaved"
+        # TensorFlow's thread pools split the cores between the trainings that run at once.
+        self.threads = max(1, (os.cpu_count() or 1) // max_concurrent)
         self.time_limit_s = time_limit_s
         self.recycle_after = recycle_after
         self.max_queue = max_queue
@@ -198,6 +209,13 @@ class JobManager:
         self._seconds_per_work: dict[str, float] = {}  # scenario → moving average
         self._slots = [_Slot() for _ in range(max_concurrent)]
         self._table = JobTable(self.store.root)
+        self._ray = None
+        if os.environ.get("SEQCORE_RAY_ADDRESS", "").strip():  # only then is ray imported
+            from seqcore.ray_backend import RayBackend, configured_address
+
+            fallback = Store(self.fallback_root, UNSAVED_MAX_BYTES, bundled=None)
+            self._ray = RayBackend(configured_address(), self.store, fallback, recycle_after)
+        self.backend = "ray" if self._ray is not None else "local"
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="seqcore-jobs", daemon=True)
         self._thread.start()
@@ -339,8 +357,9 @@ class JobManager:
                     self._finish(job, CANCELLED, "Cancelled.")
 
     def worker_pids(self) -> list[int]:
+        """The local worker processes (none on Ray: its workers are the cluster's)."""
         with self._lock:
-            return [slot.process.pid for slot in self._slots if slot.process is not None]
+            return [slot.process.pid for slot in self._slots if slot.process is not None and slot.process.pid]
 
     def shutdown(self) -> None:
         """Stop the workers; a clean stop forgets its job table (nothing is reported lost)."""
@@ -350,6 +369,8 @@ class JobManager:
             for slot in self._slots:
                 self._kill(slot)
             self._table.close()
+        if self._ray is not None:
+            self._ray.close()
 
     # -- fairness and estimates (call with the lock held) ----------------------------------------------------
     def _order(self) -> list[_Job]:
@@ -413,13 +434,37 @@ class JobManager:
 
     # -- the dispatcher thread ------------------------------------------------------------------------------
     def _loop(self) -> None:
+        resized = -math.inf
         while not self._stopping.is_set():
+            if self._ray is not None and time.monotonic() - resized > RAY_CAPACITY_EVERY_S:
+                resized = time.monotonic()
+                self._follow_ray()  # outside the lock: connecting may take seconds
             with self._lock:
                 self._drop_abandoned()
                 for slot in self._slots:
                     self._service(slot)
                 self._prune()
             time.sleep(POLL_SECONDS)
+
+    def _follow_ray(self) -> None:
+        """Connect to Ray (or fall back to local workers, if the operator allows it) and size the slots to it."""
+        ray = self._ray
+        if not ray.connect():
+            if ray.unreachable and ray.fallback_local:
+                log.warning("the Ray cluster can't be reached: training on local worker processes instead")
+                with self._lock:
+                    self._ray, self.backend = None, "local"
+                    for slot in self._slots:
+                        if slot.job is None:
+                            self._kill(slot)  # its successor is a local worker
+            return
+        capacity = ray.capacity()
+        with self._lock:
+            while len(self._slots) < capacity:
+                self._slots.append(_Slot())
+            for slot in [s for s in self._slots if s.job is None][: max(0, len(self._slots) - capacity)]:
+                self._kill(slot)
+                self._slots.remove(slot)
 
     def _drop_abandoned(self) -> None:
         now = time.monotonic()
@@ -467,6 +512,8 @@ class JobManager:
                 self._start_worker(slot)
             except OSError as error:
                 log.error("could not start a training worker: %s", error)
+        if self._ray is not None and not (self._ray.ready or self._ray.unreachable):
+            return  # still connecting: the queue waits (an unreachable cluster fails each run plainly instead)
         if slot.job is None and self._queue:
             worn_out = slot.jobs_served >= self.recycle_after
             if slot.process is None or not slot.process.is_alive() or worn_out:
@@ -527,11 +574,15 @@ class JobManager:
             events[:] = [e for i, e in enumerate(events) if i in keep or i % 2 == 0 or i >= recent]
 
     def _start_worker(self, slot: _Slot) -> None:
+        if self._ray is not None:
+            worker = self._ray.worker()
+            slot.process, slot.connection, slot.jobs_served, slot.replace_killed = worker, worker, 0, False
+            return
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
             name="seqcore-worker",
-            args=(child, str(self.store.root), str(self.fallback_root), self.recycle_after),
+            args=(child, str(self.store.root), str(self.fallback_root), self.recycle_after, self.threads),
             daemon=True,
         )
         process.start()
@@ -545,7 +596,8 @@ class JobManager:
             slot.process.kill()
             slot.process.join(timeout=5)
             slot.connection.close()
-            self.store.discard_temp(pid)  # whatever the killed worker was writing goes too
+            if pid:  # a Ray task has no process here, and wrote nothing into this cache
+                self.store.discard_temp(pid)  # whatever the killed worker was writing goes too
         if slot.job is not None and slot.job.state == RUNNING:
             self._finish(slot.job, CANCELLED, "Stopped.")
         slot.process = slot.connection = slot.job = None

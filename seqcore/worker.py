@@ -16,14 +16,16 @@ from typing import Any
 UNSAVED_MAX_BYTES = 100 * 1024 * 1024  # the private folder for runs the cache could not take
 
 
-def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_after: int) -> None:
-    """The worker process: run jobs sent down the pipe until told to stop or recycled."""
+def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_after: int, threads: int = 0) -> None:
+    """The worker process: run jobs sent down the pipe until told to stop or recycled. ``threads`` (when > 0)
+    bounds TensorFlow's thread pools, so that several trainings at once share the cores instead of fighting."""
     from seqcore.jobs import DONE, FAILED  # here, not at the top: seqcore.jobs imports this module
     from seqcore.quiet import import_tensorflow_quietly
     from seqcore.scenarios import get_scenario
     from seqcore.store import Store, entry_key
 
     import_tensorflow_quietly()  # before the first job: its notices would fill the app's terminal
+    set_tensorflow_threads(threads)
     store = Store(cache_root)
     for _ in range(recycle_after):
         try:
@@ -38,7 +40,7 @@ def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_af
             # If the app died, sending fails and the run stops at the next epoch instead of training for nobody.
             result = scenario.run(config, progress=lambda event, job=job_id: connection.send(("progress", job, event)))
         except Exception as error:  # reported to the page as a plain sentence; the details go to the log
-            connection.send((FAILED, job_id, {"message": _plain_failure(error), "detail": traceback.format_exc()}))
+            connection.send((FAILED, job_id, {"message": plain_failure(error), "detail": traceback.format_exc()}))
             continue
         key = entry_key(scenario.name, config, scenario.version)
         try:
@@ -51,7 +53,21 @@ def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_af
     # Quota served: exit and give back the memory TensorFlow accumulated; the parent starts a fresh worker.
 
 
-def _plain_failure(error: BaseException) -> str:
+def set_tensorflow_threads(threads: int) -> None:
+    """Give TensorFlow ``threads`` threads inside one op and ``threads`` ops at once (0: its own choice, all cores).
+    Only possible before its first op; a process that already ran one keeps what it has."""
+    if threads <= 0:
+        return
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # TensorFlow is already initialised in this process
+        pass
+
+
+def plain_failure(error: BaseException) -> str:
     if isinstance(error, MemoryError):
         return "The run ran out of memory here. Try fewer or shorter sequences, or fewer units."
     return "Training failed because of an error in the app; the details are in the server log."
