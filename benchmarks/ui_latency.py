@@ -4,7 +4,7 @@
 
 Measured (printed, never asserted), each from the click or the reload to the moment the browser shows it:
   * Train press → the live panel's progress bar (worker warm: a first run has already started it);
-  * Train press → the first live predictions chart ("Live: after epoch k of N");
+  * Train press → the first live predictions chart ("Live: before training", then "Live: after epoch k of N");
   * Train press on a configuration already in the cache → its results;
   * reload mid-run → the live panel re-attached.
 """
@@ -42,7 +42,7 @@ def measure(base: str, browser, seed: int) -> dict[str, float]:
     train.click(trial=True)  # Playwright's own wait until the button takes clicks is not the app's time
     out["press → progress visible"] = seconds_until(train.click, page.locator('[data-testid="stProgress"]'))
     out["press → first live predictions"] = seconds_until(
-        lambda: None, page.get_by_text(re.compile(r"Live: after epoch \d+ of \d+"))
+        lambda: None, page.get_by_text(re.compile(r"Live: (before training|after epoch \d+ of \d+)"))
     )
     out["press → first live predictions"] += out["press → progress visible"]
     out["reload mid-run → panel re-attached"] = seconds_until(

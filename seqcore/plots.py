@@ -59,7 +59,8 @@ def history_from_events(events: Iterable[dict]) -> dict[str, list[dict]]:
     """Progress events (as streamed from a worker) → per-variant epoch logs, like ``Result.history``."""
     history: dict[str, list[dict]] = {}
     for event in events:
-        history.setdefault(event["variant"], []).append(event["logs"])
+        if event["epoch"] >= 1:  # epoch 0 is the untrained model's snapshot: no logs yet
+            history.setdefault(event["variant"], []).append(event["logs"])
     return history
 
 

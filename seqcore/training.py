@@ -9,7 +9,9 @@ Every scenario trains through :func:`train`. It takes one of two kinds of step:
 
 Both visit the same batches in the same order (:func:`epoch_order`), keep the last partial batch, and after
 each epoch do the same things in the same order: add ``evaluate()``'s numbers to the logs, take a ``snapshot()``
-of predictions for the live chart, report one progress event, then check cancel and the time limit.
+of predictions for the live chart, report one progress event, then check cancel and the time limit. Before the
+first epoch they report the untrained models' snapshot (epoch 0, no logs): the first epoch includes tracing the
+step and may take seconds, and the visitor should see the live chart at once.
 
 Determinism is explicit. Keras' global seed is per thread and breaks when two runs share a process, so every
 layer gets its own seeded initializer from :class:`LayerSeeds`, and the batch order comes from
@@ -18,8 +20,8 @@ with two runs at once in threads.
 
 The progress event (one shape for every scenario)::
 
-    {"variant": str, "epoch": int (1-based), "epochs": int, "logs": {name: float},
-     "fraction": float (whole run, 0..1), "elapsed": float (s), "snapshot": dict | None}
+    {"variant": str, "epoch": int (0 = before training, then 1-based), "epochs": int, "logs": {name: float}
+     ({} at epoch 0), "fraction": float (whole run, 0..1), "elapsed": float (s), "snapshot": dict | None}
 """
 
 from __future__ import annotations
@@ -147,6 +149,11 @@ class ProgressTracker:
         self._last_snapshot = {variant: -math.inf for variant in self.variants}
         self.snapshots: dict[str, list[dict]] = {variant: [] for variant in self.variants}
 
+    def before_training(self, variant: str, epochs: int, snapshot: dict) -> None:
+        """The untrained model's predictions (epoch 0): streamed for the live chart, not kept for the replay."""
+        with self._lock:
+            self._send(variant, 0, epochs, {}, snapshot)
+
     def wants_snapshot(self, variant: str, epoch: int, epochs: int) -> bool:
         """Live predictions are taken at most every SNAPSHOT_INTERVAL_S, and always at the first and last epoch."""
         if epoch in (1, epochs):
@@ -159,21 +166,26 @@ class ProgressTracker:
     ) -> None:
         with self._lock:  # the fraction reads every variant's progress: compute it under the lock
             self._done[variant] = epoch / max(epochs, 1)  # whether variants run in turn or side by side
-            fraction = min(sum(self._done.values()) / max(len(self._done), 1), 1.0)
-            event = {
+            if snapshot is not None:
+                self._last_snapshot[variant] = time.perf_counter()
+                self.snapshots.setdefault(variant, []).append({"epoch": int(epoch), **snapshot})
+            self._send(variant, epoch, epochs, logs, snapshot)
+
+    def _send(self, variant: str, epoch: int, epochs: int, logs: Mapping[str, float], snapshot: dict | None) -> None:
+        """One progress event in the one shape (call with the lock held)."""
+        if self.progress is None:
+            return
+        self.progress(
+            {
                 "variant": variant,
                 "epoch": int(epoch),
                 "epochs": int(epochs),
                 "logs": {name: float(value) for name, value in logs.items()},
-                "fraction": fraction,
+                "fraction": min(sum(self._done.values()) / max(len(self._done), 1), 1.0),
                 "elapsed": time.perf_counter() - self.started,
                 "snapshot": snapshot,
             }
-            if snapshot is not None:
-                self._last_snapshot[variant] = time.perf_counter()
-                self.snapshots.setdefault(variant, []).append({"epoch": int(epoch), **snapshot})
-            if self.progress is not None:
-                self.progress(event)
+        )
 
     def replay(self, limit: int = MAX_REPLAY_SNAPSHOTS) -> dict[str, list[dict]]:
         """The kept snapshots by variant, at most ``limit`` each, thinned evenly (first and last kept)."""
@@ -303,6 +315,9 @@ def train(
     end = _EpochEnd(variants, epochs, tracker, evaluate, snapshot, cancel)
     if isinstance(step, KerasStep) and epoch_data is not None:
         raise ValueError("epoch_data: only a custom step can take fresh data every epoch; received a KerasStep")
+    if snapshot is not None and tracker is not None and tracker.progress is not None:
+        for variant, taken in _split_snapshot(snapshot(), variants).items():
+            tracker.before_training(variant, epochs, taken)
     _fit(step, inputs, targets, orders, batch_size, end, cancel, epoch_data)
     return end.history
 

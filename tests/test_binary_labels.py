@@ -480,8 +480,8 @@ def test_tiny_run_reports_progress_for_every_variant(tiny_run):
     assert {e["variant"] for e in events} == set(VARIANTS)
     assert events[-1]["fraction"] == pytest.approx(1.0)
     trained = [e for e in events if e["variant"] == "sigmoid_bce"]
-    assert [e["epoch"] for e in trained] == list(range(1, config.epochs + 1))
-    assert {"loss", "held_out_loss"} <= set(trained[0]["logs"])
+    assert [e["epoch"] for e in trained] == list(range(0, config.epochs + 1))  # 0: the untrained model
+    assert trained[0]["logs"] == {} and {"loss", "held_out_loss"} <= set(trained[1]["logs"])
 
 
 def test_same_config_same_metrics(tiny_run):

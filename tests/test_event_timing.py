@@ -185,7 +185,7 @@ def test_history_logs_each_loss_and_dilates_parts_every_epoch(tiny_run):
     for variant in KEYS:
         assert len(result.history[variant]) == config.epochs
         assert set(result.history[variant][0]) == {"loss", "shape", "temporal"}
-    assert len(events) == len(KEYS) * config.epochs and max(e["fraction"] for e in events) == 1.0
+    assert len(events) == len(KEYS) * (config.epochs + 1) and max(e["fraction"] for e in events) == 1.0  # + epoch 0
     assert set(events[0]) == {"variant", "epoch", "epochs", "logs", "fraction", "elapsed", "snapshot"}
 
 

@@ -376,7 +376,7 @@ def test_tiny_run_history_progress_and_models(tiny_run):
         assert set(result.history[variant][0]) == {"loss", "validation_teacher_forced", "validation_free_running"}
         last = result.history[variant][-1]  # the last epoch's validation numbers are the final metrics
         assert last["validation_free_running"] == pytest.approx(result.metrics[f"{variant}/free_running_mse"], rel=1e-4)
-    assert len(events) == len(KEYS) * config.epochs and max(e["fraction"] for e in events) == 1.0
+    assert len(events) == len(KEYS) * (config.epochs + 1) and max(e["fraction"] for e in events) == 1.0  # + epoch 0
     assert set(events[0]) == {"variant", "epoch", "epochs", "logs", "fraction", "elapsed", "snapshot"}
     assert result.models["free_running"].output.shape[1:] == (config.horizon, 1)
 

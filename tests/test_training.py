@@ -111,7 +111,7 @@ def test_after_each_epoch_evaluate_then_snapshot_then_one_event(kind):
         return {"held_out": 0.5}
 
     def snapshot():
-        calls.append(("snapshot", calls[-1][1]))
+        calls.append(("snapshot", calls[-1][1] if calls else None))
         return {"predicted": [1.0, 2.0]}
 
     tracker = ProgressTracker(progress, ["m"])
@@ -128,15 +128,17 @@ def test_after_each_epoch_evaluate_then_snapshot_then_one_event(kind):
         evaluate=evaluate,
         snapshot=snapshot,
     )
+    assert calls[:2] == [("snapshot", None), ("event", 0)]  # the untrained model, before any step
     for epoch in range(1, EPOCHS + 1):  # evaluate, (snapshot), event — epoch after epoch
         mine = [name for name, at in calls if at == epoch]
         assert mine in (["evaluate", "snapshot", "event"], ["evaluate", "event"])
-    assert [e["epoch"] for e in events] == [1, 2, 3]
+    assert [e["epoch"] for e in events] == [0, 1, 2, 3]
     assert all(set(e) == EVENT_KEYS and e["variant"] == "m" and e["epochs"] == EPOCHS for e in events)
-    assert events[0]["snapshot"] == {"predicted": [1.0, 2.0]} and events[-1]["snapshot"] is not None  # first, last
+    assert events[0]["snapshot"] == {"predicted": [1.0, 2.0]} and events[0]["logs"] == {}
+    assert events[1]["snapshot"] is not None and events[-1]["snapshot"] is not None  # first and last epoch
     fractions = [e["fraction"] for e in events]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert all(set(e["logs"]) == {"loss", "held_out"} for e in events)
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert all(set(e["logs"]) == {"loss", "held_out"} for e in events[1:])
     assert [entry["held_out"] for entry in history["m"]] == [0.5] * EPOCHS
     replayed = [s["epoch"] for s in tracker.replay()["m"]]
     assert replayed[0] == 1 and replayed[-1] == EPOCHS
@@ -164,6 +166,8 @@ def test_one_step_that_trains_two_variants_reports_each_by_name():
     )
     assert history == {"a": [{"loss": 1.0}] * 2, "b": [{"loss": 2.0}] * 2}
     assert [(e["variant"], e["epoch"], e["snapshot"]) for e in events] == [
+        ("a", 0, {"x": 1}),
+        ("b", 0, {"x": 2}),
         ("a", 1, {"x": 1}),
         ("b", 1, {"x": 2}),
         ("a", 2, {"x": 1}),
@@ -179,15 +183,19 @@ def test_a_scenario_reports_every_epoch_of_every_variant_in_the_one_shape():
     events = []
     seqcore.get_scenario("counting").run(tiny_config(), progress=events.append)
     assert sorted((e["variant"], e["epoch"]) for e in events) == [
+        ("many_to_many", 0),
         ("many_to_many", 1),
         ("many_to_many", 2),
+        ("many_to_one", 0),
         ("many_to_one", 1),
         ("many_to_one", 2),
     ]
     assert all(set(e) == EVENT_KEYS for e in events)
     fractions = [e["fraction"] for e in events]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert all("loss" in e["logs"] for e in events)
+    assert all("loss" in e["logs"] for e in events if e["epoch"] >= 1)
+    untrained = [e for e in events if e["epoch"] == 0]  # the live chart's first frame, before any step
+    assert all(e["snapshot"] is not None and e["logs"] == {} for e in untrained)
 
 
 # -- cancel and time limit ---------------------------------------------------------------------------------------

@@ -249,16 +249,17 @@ def _live_panel(scenario: Any, job_id: str) -> None:
                 0.0, text=f"Starting the worker, making the data and building the models · {status.seconds:.0f} s"
             )
             return
+        doing = f"epoch {last['epoch']} of" if last["epoch"] else "starting the first of"
         st.progress(
             min(status.fraction, 1.0),
-            text=f"{scenario.variant_name(last['variant'])}: epoch {last['epoch']} of {last['epochs']} · "
-            f"{status.seconds:.0f} s",
+            text=f"{scenario.variant_name(last['variant'])}: {doing} {last['epochs']} · {status.seconds:.0f} s",
         )
         snapshots, epoch, epochs = latest_snapshots(status.events)
         if snapshots:
             sample = st.session_state.get(sample_key(scenario), 0)
+            when = f"after epoch {epoch} of {epochs}" if epoch else f"before training (0 of {epochs} epochs)"
             chart(
-                scenario.live_chart(snapshots, sample=sample, title=f"Live: after epoch {epoch} of {epochs}"),
+                scenario.live_chart(snapshots, sample=sample, title=f"Live: {when}"),
                 key=f"{scenario.name}.live-predictions",
             )
         chart(
