@@ -6,7 +6,8 @@ Measured (printed, never asserted), each from the click or the reload to the mom
   * Train press → the live panel's progress bar (worker warm: a first run has already started it);
   * Train press → the first live predictions chart ("Live: before training", then "Live: after epoch k of N");
   * Train press on a configuration already in the cache → its results;
-  * reload mid-run → the live panel re-attached.
+  * reload mid-run → the live panel re-attached;
+  * reload with nothing training → the Train button (Streamlit's own page load: the floor under the re-attach).
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def measure(base: str, browser, seed: int) -> dict[str, float]:
     page.locator(CHART_SELECTOR).first.wait_for(timeout=60_000)
     train.click(trial=True)
     out["cached press → results"] = seconds_until(train.click, page.get_by_text("Loaded from the cache"))
+    # The floor under the re-attach: a reload with nothing training, until the page takes a press again.
+    out["reload idle → Train button (floor)"] = seconds_until(page.reload, train)
     page.close()
     return out
 
