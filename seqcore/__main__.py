@@ -42,6 +42,8 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
 
 
 def _print_progress(event: dict) -> None:
+    if not event["epoch"]:  # epoch 0: the untrained models' snapshot for the live chart; no loss yet
+        return
     loss = event["logs"].get("loss", float("nan"))
     print(f"  {event['variant']}: epoch {event['epoch']}/{event['epochs']} loss {loss:.4g}", file=sys.stderr)
 
