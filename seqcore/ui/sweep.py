@@ -9,19 +9,17 @@
   the fair queue allows (a sweep counts as its points), so a sweep never holds more places than the queue gives
   one client. A visitor has one sweep at a time (a new one replaces it), cancelled as a whole.
 * While it runs, a fragment that reruns itself every second shows the progress and draws the metrics against
-  the parameter as each point finishes (read back from the store).
+  the parameter as each point finishes (read back from the store): :mod:`seqcore.ui.sweep_run`.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from seqcore.jobs import DONE, FAILED, QUEUED, RUNNING, Refused
 from seqcore.sweep import (
     MAX_VALUES_CHARS,
     STORY_SWEEPS,
@@ -32,16 +30,12 @@ from seqcore.sweep import (
     numeric_specs,
     plan_sweep,
 )
-from seqcore.sweep_figure import figure_title, sweep_figure
+from seqcore.sweep_figure import sweep_figure
 from seqcore.sweep_results import load_shipped
+from seqcore.ui import sweep_run
 from seqcore.ui.charts import chart
 from seqcore.ui.safe_text import literal
 
-SWEEP_REFRESH_SECONDS = 1.0
-ACTIVE_KEY = "sweep.active"  # the visitor's one sweep (on whichever page), or None
-NOTE_KEY = "sweep.note"  # (page, message) to show once on the next run of that page
-UNSAVED_KEY = "sweep.unsaved-metrics"  # key → metrics of points that finished but could not be cached
-UNSAVED_KEPT = 50
 log = logging.getLogger(__name__)
 
 
@@ -118,40 +112,6 @@ def _on_values(scenario: Any) -> None:
     st.session_state[_in_url_key(scenario)] = True
 
 
-def _note(scenario: Any, message: str, kind: str = "info") -> None:
-    st.session_state[NOTE_KEY] = (scenario.name, kind, message)
-
-
-def _stored_metrics(key: str) -> dict | None:
-    from seqcore.ui.progress import load_stored
-
-    result, _ = load_stored(key)
-    if result is not None:
-        return result.metrics
-    return st.session_state.get(UNSAVED_KEY, {}).get(key)
-
-
-def _keep_unsaved(key: str, metrics: dict) -> None:
-    kept = st.session_state.setdefault(UNSAVED_KEY, {})
-    kept[key] = metrics
-    while len(kept) > UNSAVED_KEPT:
-        kept.pop(next(iter(kept)))
-
-
-def _cancel_active(message: str | None = None) -> None:
-    """Withdraw the visitor from every point of their sweep (points already trained stay cached)."""
-    from seqcore.ui.progress import job_manager, visitor_id
-
-    active = st.session_state.get(ACTIVE_KEY)
-    st.session_state[ACTIVE_KEY] = None
-    if active is None:
-        return
-    for job_id in active["jobs"].values():
-        job_manager().cancel(job_id, visitor_id())
-    if message:
-        st.session_state[NOTE_KEY] = (active["scenario"], "info", message)
-
-
 def _on_run(scenario: Any, config: Any) -> None:
     """Run sweep's callback (before the script): plan what the widgets hold, then start it unless every point is
     there already. The text box shows the values that will run."""
@@ -163,29 +123,10 @@ def _on_run(scenario: Any, config: Any) -> None:
         return  # the warnings under the widgets say why
     st.session_state[_values_key(scenario)] = plan.values_text()
     keys = plan.keys(scenario.version)
-    if load_shipped(plan, scenario.version) is not None or all(_stored_metrics(key) for key in keys):
-        _note(scenario, "Every point of this sweep is trained already: drawn below, nothing to train.")
+    if load_shipped(plan, scenario.version) is not None or all(sweep_run.stored_metrics(key) for key in keys):
+        sweep_run.note(scenario, "Every point of this sweep is trained already: drawn below, nothing to train.")
         return
-    old = st.session_state.get(ACTIVE_KEY)
-    if old is not None:
-        _cancel_active()
-        if old["scenario"] != scenario.name:
-            _note(
-                scenario,
-                "Your sweep on another page was cancelled: one sweep at a time. Its finished points stay cached.",
-            )
-    st.session_state[ACTIVE_KEY] = {
-        "scenario": scenario.name,
-        "plan": plan,
-        "keys": keys,
-        "jobs": {},
-        "failed": {},
-        "started": time.monotonic(),
-    }
-
-
-def _on_cancel() -> None:
-    _cancel_active("Sweep cancelled. Its finished points stay cached and are drawn below.")
+    sweep_run.start(scenario, plan, keys)
 
 
 def sweep_panel(scenario: Any, config: Any) -> None:
@@ -200,9 +141,9 @@ def sweep_panel(scenario: Any, config: Any) -> None:
         st.session_state[_values_key(scenario)] = format_values(
             default_values(scenario, st.session_state[_param_key(scenario)], config)
         )
-    active = st.session_state.get(ACTIVE_KEY)
+    active = st.session_state.get(sweep_run.ACTIVE_KEY)
     running_here = active is not None and active["scenario"] == scenario.name
-    note = st.session_state.get(NOTE_KEY)
+    note = st.session_state.get(sweep_run.NOTE_KEY)
     expanded = bool(
         st.session_state.get(_in_url_key(scenario)) or running_here or (note is not None and note[0] == scenario.name)
     )
@@ -237,10 +178,10 @@ def sweep_panel(scenario: Any, config: Any) -> None:
             st.warning(literal(warning), icon=":material/warning:")
         _write_url(scenario, plan if not running_here else active["plan"])
         if note is not None and note[0] == scenario.name:
-            st.session_state.pop(NOTE_KEY, None)
+            st.session_state.pop(sweep_run.NOTE_KEY, None)
             st.info(note[2], icon=":material/info:")  # our own sentences (labels and numbers), not a visitor's text
         if running_here:
-            _progress_fragment(scenario)
+            sweep_run.progress_fragment(scenario)
             return
         if active is not None:
             from seqcore.scenarios import get_scenario
@@ -286,7 +227,7 @@ def _draw(scenario: Any, plan: SweepPlan) -> None:
         _point_links(scenario, plan)
         return
     keys = plan.keys(scenario.version)
-    points = [_stored_metrics(key) for key in keys]
+    points = [sweep_run.stored_metrics(key) for key in keys]
     done = sum(point is not None for point in points)
     if done:
         chart(sweep_figure(scenario, plan, points), key=f"{scenario.name}.sweep-chart")
@@ -303,90 +244,3 @@ def _draw(scenario: Any, plan: SweepPlan) -> None:
     else:
         st.caption("Every point is trained: drawn from the cache.")
     _point_links(scenario, plan)
-
-
-def _advance(scenario: Any, active: dict) -> tuple[list[dict | None], Any, str]:
-    """Poll the sweep's points and submit the next ones the queue takes. Returns each point's metrics (None
-    while not finished), the status of the point training now (or None) and a note about the queue."""
-    from seqcore.ui.progress import client_id, job_manager, visitor_id
-
-    manager, visitor = job_manager(), visitor_id()
-    plan: SweepPlan = active["plan"]
-    points: list[dict | None] = []
-    current, queue_note, blocked = None, "", False
-    for key, config in zip(active["keys"], plan.configs):
-        metrics = _stored_metrics(key)
-        job_id = active["jobs"].get(key) if metrics is None else None
-        status = manager.status(job_id, watcher=visitor) if job_id else None
-        if job_id and status is None:  # forgotten by the manager (long finished): ask again
-            active["jobs"].pop(key, None)
-            job_id = None
-        elif status is not None and status.state == DONE:
-            unsaved = manager.unsaved_result(job_id) if not status.saved else None
-            if unsaved is not None:  # trained, but the cache could not take it: keep its numbers here
-                metrics = unsaved.metrics
-                _keep_unsaved(key, metrics)
-            else:
-                metrics = _stored_metrics(key)
-            if metrics is None:
-                active["failed"][key] = "Its result could not be read back."
-        elif status is not None and status.state == FAILED:
-            active["failed"][key] = status.error or "Training failed."
-        elif status is not None and status.state in (QUEUED, RUNNING):
-            if current is None or (status.state == RUNNING and current.state != RUNNING):
-                current = status
-        elif status is not None:  # cancelled: nobody polled it while the visitor was away; queue it again
-            active["jobs"].pop(key, None)
-            job_id = None
-        points.append(metrics)
-        if metrics is None and not job_id and key not in active["failed"] and not blocked:
-            try:
-                active["jobs"][key] = manager.submit(scenario, config, visitor, client=client_id())
-            except Refused as refused:  # the visitor's share of the queue is full: the next tick tries again
-                blocked, queue_note = True, refused.visitor_message
-    return points, current, queue_note
-
-
-@st.fragment(run_every=SWEEP_REFRESH_SECONDS)
-def _progress_fragment(scenario: Any) -> None:
-    """Progress, Cancel, and the metrics against the parameter as the points finish."""
-    active = st.session_state.get(ACTIVE_KEY)
-    if active is None or active["scenario"] != scenario.name:
-        st.rerun(scope="app")
-    plan: SweepPlan = active["plan"]
-    points, current, queue_note = _advance(scenario, active)
-    done = sum(point is not None for point in points)
-    failed = active["failed"]
-    if done + len(failed) == len(points):
-        seconds = time.monotonic() - active["started"]
-        st.session_state[ACTIVE_KEY] = None
-        message = f"Sweep finished: {done} of {len(points)} points in {seconds:.0f} s."
-        if failed:
-            values = [format_value(v) for v, k in zip(plan.values, active["keys"]) if k in failed]
-            message += f" Did not finish: {plan.label} = {', '.join(values)} ({next(iter(failed.values()))})"
-        _note(scenario, message)
-        st.rerun(scope="app")
-    fraction = done + (current.fraction if current is not None and current.state == RUNNING else 0.0)
-    if current is None:
-        text = queue_note or "Submitting the next point…"
-    else:
-        index = active["keys"].index(current.key) + 1 if current.key in active["keys"] else done + 1
-        value = format_value(plan.values[index - 1])
-        if current.state == QUEUED:
-            text = (
-                f"Point {index} of {len(points)} ({plan.label} = {value}) waits for a trainer: place "
-                f"{current.queue_position} in the queue."
-            )
-        else:
-            last = current.events[-1] if current.events else None
-            step = (
-                f"{scenario.variant_name(last['variant'])}, epoch {last['epoch']} of {last['epochs']}"
-                if last
-                else "starting"
-            )
-            text = f"Point {index} of {len(points)} ({plan.label} = {value}): {step} · {done} done"
-    st.progress(min(fraction / len(points), 1.0), text=text)
-    st.button("Cancel sweep", key=f"{scenario.name}.cancel-sweep", on_click=_on_cancel)
-    if done:
-        title = f"{figure_title(plan)}: {done} of {len(points)} points so far"
-        chart(sweep_figure(scenario, plan, points, title=title), key=f"{scenario.name}.sweep-live")
