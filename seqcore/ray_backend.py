@@ -44,6 +44,7 @@ NODE_LOST = (
 )
 OUT_OF_MEMORY = "The run ran out of memory on the training cluster. Try fewer or shorter sequences, or fewer units."
 DAMAGED = "The finished run came back damaged from the training cluster, so it was not kept. Press Train to try again."
+LOOPBACK_ONLY = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": Ray treats this machine as a one-machine cluster
 RETRY_CONNECT_S = 30.0  # after a failed connection, try again this much later
 RESULT_TIMEOUT_S = 60.0  # fetching a finished run's bundle (a few MB) from the object store
 
@@ -53,6 +54,15 @@ log = logging.getLogger(__name__)
 def configured_address() -> str | None:
     """``$SEQCORE_RAY_ADDRESS`` when set (the app then trains on Ray), else None."""
     return os.environ.get(ADDRESS_VARIABLE, "").strip() or None
+
+
+def runtime_env() -> dict:
+    """What every Ray worker gets for this app's jobs: the app's own code (so a worker machine needs only the
+    requirements installed, and always runs the code the app runs) and quiet TensorFlow. For ``ray.init``."""
+    return {
+        "py_modules": [str(Path(seqcore.__file__).resolve().parent)],
+        "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "3"},
+    }
 
 
 def _env_int(name: str, default: int) -> int:
@@ -120,17 +130,16 @@ class RayBackend:
         return True
 
     def _connect(self) -> None:
+        if self.address == "local":
+            # A private Ray on this machine: every address it opens is loopback (read when ray is imported).
+            os.environ.setdefault(LOOPBACK_ONLY, "0")
         import ray
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         from seqcore import ray_task
 
-        runtime_env = {
-            "py_modules": [str(Path(seqcore.__file__).resolve().parent)],  # the app's own code, on every worker
-            "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "3"},
-        }
         if not ray.is_initialized():
-            options: dict[str, Any] = {"runtime_env": runtime_env, "log_to_driver": False}
+            options: dict[str, Any] = {"runtime_env": runtime_env(), "log_to_driver": False}
             if self.address == "local":
                 ray.init(include_dashboard=False, **options)
             else:
@@ -150,7 +159,6 @@ class RayBackend:
             num_cpus=self.cpus_per_job,
             memory=self.memory_bytes,
             max_retries=0,  # a run whose node died is reported, not silently started again elsewhere
-            runtime_env=runtime_env,
         )
         ray.get(self._events.drain.remote(), timeout=60)  # the actor is up: the cluster answers
 
@@ -262,6 +270,7 @@ class RayWorker:
     def __init__(self, backend: RayBackend) -> None:
         self.backend = backend
         self.node: str | None = None  # the Ray node training the current job, once it has started
+        self.task_pid: int | None = None  # and the Ray worker process there
         self._job: tuple | None = None
         self._ref: Any = None
         self._inbox: collections.deque = collections.deque()
@@ -274,7 +283,7 @@ class RayWorker:
         from seqcore.jobs import FAILED
 
         job_id, scenario_name, config = message
-        self._job, self.node, self.started_at = message, None, 0.0
+        self._job, self.node, self.task_pid, self.started_at = message, None, None, 0.0
         self.submitted_at = time.monotonic()
         if not self.backend.ready:
             self._inbox.append((FAILED, job_id, {"message": CLUSTER_GONE}))
@@ -335,6 +344,6 @@ class RayWorker:
         job_id = self._job[0]
         for kind, payload in reports:
             if kind == "started":
-                self.node, self.started_at = payload.get("node"), time.monotonic()
+                self.node, self.task_pid, self.started_at = payload.get("node"), payload.get("pid"), time.monotonic()
             else:
                 self._inbox.append((kind, job_id, payload))
