@@ -3,7 +3,8 @@
 import streamlit as st
 
 from seqcore import get_scenario, ui
-from seqcore.scenarios.teacher_forcing import FIXES, PITFALL, plots
+from seqcore.scenarios.teacher_forcing import DIRECT, FIXES, PITFALL, plots, verdict
+from seqcore.sweep_results import load_shipped, story_plans
 
 scenario = get_scenario("teacher_forcing")
 config, result = ui.scenario_page(
@@ -15,7 +16,8 @@ config, result = ui.scenario_page(
         "At inference there is no truth to give: each prediction is fed back as the next input, small errors "
         "pile up along the horizon, and the same model on the same validation windows does several times "
         "worse. **Scheduled sampling** and **free-running** training feed the model its own predictions while "
-        "it learns, and close the gap."
+        "it learns; a **direct multi-step** decoder outputs the whole horizon at once and feeds nothing back. "
+        "The table below says how far each gets, on the same validation windows."
     ),
     symptom=(
         "In the original report: the teacher-forced validation loss reached about 0.045, while the inference "
@@ -29,7 +31,7 @@ pitfall = scenario.variant(PITFALL)
 
 # The headline on the first screen: one model, two numbers, the same validation windows.
 forced, free = metrics[f"{PITFALL}/teacher_forced_mse"], metrics[f"{PITFALL}/free_running_mse"]
-best = min(FIXES, key=lambda key: metrics[f"{key}/free_running_mse"])
+best = verdict.best_remedy(metrics, FIXES)
 best_free = metrics[f"{best}/free_running_mse"]
 columns = st.columns(3)
 columns[0].metric(
@@ -49,8 +51,9 @@ columns[2].metric(
     f"{best_free:.3f}",
     delta=f"{best_free / max(free, 1e-12) - 1:+.0%} against teacher forcing",
     delta_color="inverse",
-    help="The best fix, trained for the same number of epochs on the same windows.",
+    help="The best remedy, trained for the same number of epochs on the same windows.",
 )
+st.markdown("\n".join(f"- {line}" for line in verdict.verdicts(metrics, scenario.variants, PITFALL)))
 
 st.subheader("One validation window: fed the truth, and fed its own predictions")
 count = len(shown.truth)
@@ -67,25 +70,26 @@ st.caption(
 )
 
 st.subheader("Both numbers, on the same validation windows")
-fix_share = best_free / max(free, 1e-12)
 ui.metrics_table(
     plots.summary_rows(metrics, scenario.variants),
     number_format="{:.3g}",
     caption=(
         f"Rows: how each network was trained. Columns: its masked MSE on the same 500 validation windows, "
         f"with the decoder fed the true previous values (fed truth) and fed its own predictions as at "
-        f"inference (free run); the gap is their ratio. {pitfall.name}: {metrics[f'{PITFALL}/gap']:.1f}× "
-        f"worse at inference than "
-        f"its validation loss says. Best fix ({scenario.variant_name(best).lower()}): free-running error "
-        f"{fix_share:.0%} of teacher forcing's, at the same number of epochs."
+        f"inference (free run), and its free-running MSE divided by {pitfall.name.lower()}'s (below 1: better "
+        f"at inference). {pitfall.name}: {metrics[f'{PITFALL}/gap']:.1f}× worse at inference than its "
+        f"validation loss says. Best remedy ({scenario.variant_name(best).lower()}): "
+        f"{metrics[f'{best}/vs_teacher_forcing']:.0%} of teacher forcing's free-running error, at the same "
+        f"number of epochs. The direct decoder feeds nothing back, so both of its numbers are the same."
     ),
 )
 check = metrics["check/inference_matches_training"]
 agreement = "exactly" if check == 0 else f"to within **{check:.2g}**"
 st.success(
-    f"**The inference model is built right.** Fed the true previous values one step at a time, the "
-    f"encoder and the step-by-step decoder reproduce the training model's outputs {agreement} "
-    f"(largest difference over every validation window and step). The gap is the training, not the "
+    f"**The inference models are built right.** Fed the true previous values one step at a time, the "
+    f"encoder and the step-by-step decoder reproduce the training model's outputs {agreement}, and the "
+    f"{scenario.variant_name(DIRECT).lower()} decoder's inference model its training forward pass "
+    f"(largest difference over every variant, validation window and step). The gap is the training, not the "
     f"model.",
     icon="✅",
 )
@@ -110,7 +114,9 @@ ui.why_and_fix(
     "decoder step: the true previous value with probability ε, the model's own prediction otherwise, with ε "
     "decaying from 1 as training goes on. Free running uses its own predictions always. Both need a custom "
     "training step, since the decoder input now depends on the decoder's output; here it is passed to the "
-    "app's one trainer, `seqcore.training.train`.",
+    "app's one trainer, `seqcore.training.train`. A direct multi-step decoder sidesteps the question: one "
+    "layer reads the encoder's state and outputs every step of the horizon at once, so nothing is fed back "
+    "and training and inference run the same model — at the price of ignoring how one step leads to the next.",
     """loss_fn = seqcore.losses.MaskedMSE()      # missing targets add nothing
 
 @tf.function
@@ -137,10 +143,15 @@ seqcore.training.train(train_step, (history, decoder_inputs), targets, variants=
                        epochs=12, batch_size=256, seed=0)""",
 )
 
+noise_plan = next((plan for plan in story_plans(scenario) if plan.param == "noise"), None)
+noise_sweep = load_shipped(noise_plan, scenario.version) if noise_plan is not None else None
+if noise_sweep is not None:
+    st.markdown(verdict.noise_summary(noise_sweep["runs"], scenario.variants, PITFALL))
 ui.sweep_panel(scenario, config)
 ui.downloads(scenario, result)
 st.caption(
     "Each model file is that variant's inference model: history (windows × Tx × 1) in, forecast "
-    "(windows × Ty × 1) out, its own predictions fed back. Its layers are named encoder_lstm, "
-    "decoder_lstm and head, so a teacher-forced training model can be rebuilt from them by name."
+    "(windows × Ty × 1) out. A feedback variant's file feeds its own predictions back; its layers are named "
+    "encoder_lstm, decoder_lstm and head, so a teacher-forced training model can be rebuilt from them by name. "
+    "The direct decoder's file is the very model it trained (encoder_lstm, then direct_head)."
 )

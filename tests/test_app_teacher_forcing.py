@@ -49,15 +49,16 @@ def test_train_then_every_chart_is_drawn(trained_page):
         "Teacher forcing: fed its own predictions",
         "Scheduled sampling: fed its own predictions",
         "Free running: fed its own predictions",
+        "Direct multi-step: fed its own predictions",
     ]
     dashes = {
         trace["name"]: trace["line"]["dash"]
         for trace in main["data"]
         if "line" in trace and trace["name"].endswith("predictions")
     }
-    assert len(set(dashes.values())) == 3  # not told apart by colour alone
+    assert len(set(dashes.values())) == 4  # not told apart by colour alone
     horizon = [f for f in plotly_figures(app) if f["layout"]["title"]["text"].startswith("Free-running")][0]
-    assert len(horizon["data"]) == 3 and list(horizon["data"][0]["x"]) == [1, 2, 3, 4, 5]
+    assert len(horizon["data"]) == 4 and list(horizon["data"][0]["x"]) == [1, 2, 3, 4, 5]
     assert app.get("dataframe")
     assert any("built right" in s.value for s in app.success)
     assert {b.proto.label for b in app.get("download_button")} >= {"Predictions (CSV)", "Configuration (JSON)"}
@@ -70,6 +71,16 @@ def test_the_headline_gap_comes_first(trained_page):
         "The same model fed its own predictions",
     ]
     assert metrics[1].proto.delta.endswith("× worse")
+    said = " ".join(m.value for m in trained_page.markdown)
+    for name in ("Scheduled sampling", "Free running", "Direct multi-step"):  # a verdict per remedy, from numbers
+        assert f"**{name}**" in said
+
+
+def test_the_table_compares_each_free_running_error_with_teacher_forcings(trained_page):
+    table = trained_page.dataframe[0].value
+    assert list(table.index) == ["Teacher forcing", "Scheduled sampling", "Free running", "Direct multi-step"]
+    assert list(table.columns) == ["fed truth", "free run", "free run ÷ TF's"]
+    assert table.loc["Teacher forcing", "free run ÷ TF's"] == "1"
 
 
 def test_the_page_opens_on_the_default_window_and_the_picker_and_replay_redraw_it(trained_page):
@@ -109,3 +120,5 @@ def test_the_shipped_default_opens_with_its_charts_and_no_training():
     app = open_page("teacher_forcing")
     assert not app.exception and not app.error
     assert titles(app)[0].startswith(MAIN_CHART) and len(plotly_figures(app)) >= 4
+    noise = [m.value for m in app.markdown if m.value.startswith("Against noise")]  # read off the shipped sweep
+    assert len(noise) == 1 and "at noise 0 the best remedy" in noise[0] and "at noise 0.3" in noise[0]

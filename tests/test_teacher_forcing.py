@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import seqcore
-from seqcore.scenarios.teacher_forcing import VARIANTS, data, schedules
+from seqcore.scenarios.teacher_forcing import FEEDBACK, FIXES, PITFALL, VARIANTS, data, schedules, verdict
 from seqcore.scenarios.teacher_forcing.config import MAX_MASK_RATE, MAX_SECONDS, Config
 from tests.conftest import TINY_TEACHER_FORCING as TINY
 
@@ -303,7 +303,7 @@ def test_the_default_window_is_the_75th_percentile_of_the_shown_ones():
 # -- live snapshot and its chart ----------------------------------------------------------------------------
 def test_a_live_snapshot_at_the_largest_window_shape_is_under_20_kb():
     from seqcore.scenarios.teacher_forcing import networks
-    from seqcore.scenarios.teacher_forcing.model import Scorer, shown_windows
+    from seqcore.scenarios.teacher_forcing.model import Scorer, feedback_forecast, shown_windows
 
     big = Config(input_length=120, horizon=60)
     windows = data.make_windows(
@@ -317,7 +317,7 @@ def test_a_live_snapshot_at_the_largest_window_shape_is_under_20_kb():
         rng=np.random.default_rng(0),
     )
     layers = networks.build_layers(units=4, seed=0)
-    scorer = Scorer(layers, windows, shown_windows(len(windows)))
+    scorer = Scorer(feedback_forecast(layers), windows, shown_windows(len(windows)))
     scorer.evaluate()
     snapshot = scorer.snapshot()
     assert len(snapshot["truth"]) == 8 and len(snapshot["free_running"][0]) == 60
@@ -356,7 +356,8 @@ def test_tiny_run_has_exactly_the_promised_metric_keys(tiny_run):
     _, config, result, _ = tiny_run
     expected = {"check/inference_matches_training"}
     for variant in KEYS:
-        expected |= {f"{variant}/teacher_forced_mse", f"{variant}/free_running_mse", f"{variant}/gap"}
+        expected |= {f"{variant}/{name}" for name in ("teacher_forced_mse", "free_running_mse", "gap")}
+        expected |= {f"{variant}/vs_teacher_forcing"}
         expected |= {f"{variant}/mse_step_{k}" for k in range(1, config.horizon + 1)}
     assert set(result.metrics) == expected
     assert all(math.isfinite(value) for value in result.metrics.values())
@@ -366,6 +367,11 @@ def test_tiny_run_has_exactly_the_promised_metric_keys(tiny_run):
         assert m[f"{variant}/gap"] == pytest.approx(
             m[f"{variant}/free_running_mse"] / m[f"{variant}/teacher_forced_mse"]
         )
+        assert m[f"{variant}/vs_teacher_forcing"] == pytest.approx(
+            m[f"{variant}/free_running_mse"] / m["teacher_forcing/free_running_mse"]
+        )
+    # nothing is fed back to the direct decoder: fed the truth or not, it forecasts the same
+    assert result.metrics["direct/teacher_forced_mse"] == result.metrics["direct/free_running_mse"]
 
 
 def test_tiny_run_history_progress_and_models(tiny_run):
@@ -395,7 +401,7 @@ def test_tiny_run_artifacts_hold_what_the_page_draws(tiny_run):
     ramp = artifacts.schedule["scheduled_sampling"].probability
     assert ramp[0] >= 0.5 and ramp[-1] < ramp[0] and (np.diff(ramp) <= 0).all()  # 4 steps: k = 1
     assert artifacts.schedule["scheduled_sampling"].epoch[-1] == pytest.approx(config.epochs)
-    assert set(artifacts.replay) == set(KEYS)
+    assert set(artifacts.replay) == set(KEYS) and set(artifacts.schedule) == set(FEEDBACK)
     assert all(1 <= len(snaps) <= 30 and snaps[-1]["epoch"] == config.epochs for snaps in artifacts.replay.values())
 
 
@@ -440,6 +446,7 @@ def test_figures_have_titled_axes_and_only_human_trace_names(tiny_run):
         axis_titles = {name[0] for name, axis in layout.items() if name[1:5] == "axis" and axis.get("title")}
         assert layout["title"]["text"] and axis_titles == {"x", "y"}
     assert len(figures[1].data) == len(VARIANTS) and len(figures[3].data) == 2 * len(VARIANTS)
+    assert len(figures[2].data) == len(FEEDBACK)  # the direct decoder has no schedule: nothing is fed back
     fixed = {plots.HISTORY_LABEL, plots.TRUTH_LABEL}
     modes = (plots.FREE_RUNNING, plots.FED_THE_TRUTH)
     human = fixed | {v.name for v in VARIANTS} | {f"{v.name}: {mode}" for v in VARIANTS for mode in modes}
@@ -450,8 +457,9 @@ def test_figures_have_titled_axes_and_only_human_trace_names(tiny_run):
             if variant is not None:  # the variant's colour, and its dash or marker too
                 assert (trace.line.color or trace.marker.color) == variant.colour
     rows = plots.summary_rows(result.metrics, VARIANTS)
-    assert list(rows) == ["Teacher forcing", "Scheduled sampling", "Free running"]
-    assert list(rows["Teacher forcing"]) == ["fed truth", "free run", "gap ×"]
+    assert list(rows) == ["Teacher forcing", "Scheduled sampling", "Free running", "Direct multi-step"]
+    assert list(rows["Teacher forcing"]) == ["fed truth", "free run", plots.VS_PITFALL]
+    assert rows["Teacher forcing"][plots.VS_PITFALL] == 1.0
 
 
 # -- the default, as shipped --------------------------------------------------------------------------------
@@ -465,8 +473,9 @@ def test_pretrained_default_shows_the_trap_and_the_fix():
     assert result is not None, f"stale or missing pretrained default {key}: run python -m seqcore pretrain --bundle"
     metrics = result.metrics
     assert metrics["teacher_forcing/gap"] >= 2
-    best = min(metrics["scheduled_sampling/free_running_mse"], metrics["free_running/free_running_mse"])
+    best = min(metrics[f"{fix}/free_running_mse"] for fix in FIXES)
     assert best <= 0.7 * metrics["teacher_forcing/free_running_mse"]
+    assert metrics["direct/teacher_forced_mse"] == metrics["direct/free_running_mse"]
     assert metrics["check/inference_matches_training"] < 1e-5
     curve = result.history["teacher_forcing"]
     assert curve[-1]["validation_teacher_forced"] < curve[0]["validation_teacher_forced"]
@@ -480,3 +489,90 @@ def test_pretrained_default_shows_the_trap_and_the_fix():
     np.testing.assert_allclose(
         np.asarray(model(history))[..., 0], artifacts.shown.free_running["teacher_forcing"], atol=2e-4
     )
+    direct = result.models["direct"]
+    np.testing.assert_allclose(np.asarray(direct(history))[..., 0], artifacts.shown.free_running["direct"], atol=2e-4)
+
+
+# -- the direct multi-step decoder ----------------------------------------------------------------------------
+def test_the_direct_decoders_inference_equals_its_training_forward_pass():
+    """What the training loss scores (the step's forward pass, in training mode, given the true previous values)
+    is what inference computes from the history alone — after real training steps, whatever the decoder inputs."""
+    import tensorflow as tf
+
+    from seqcore import training
+    from seqcore.scenarios.teacher_forcing import networks
+    from seqcore.scenarios.teacher_forcing.model import DirectStep, direct_training_forecast
+
+    windows = data.make_windows(
+        count=64,
+        input_length=6,
+        horizon=4,
+        kind="sines",
+        noise=0.05,
+        mask_rate=0.1,
+        windows_per_series=4,
+        rng=np.random.default_rng(7),
+    )
+    model = networks.direct_model(units=4, input_length=6, horizon=4, seed=3)
+    step = DirectStep(model, learning_rate=0.01, input_length=6, horizon=4)
+    before = np.asarray(model(windows.history))
+    logs = training.train(
+        step,
+        (windows.history, windows.decoder_inputs),
+        windows.targets,
+        variants="direct",
+        epochs=2,
+        batch_size=16,
+        seed=3,
+    )
+    assert len(logs["direct"]) == 2 and int(step.steps_taken.numpy()) == 8
+    inference = np.asarray(model(windows.history, training=False))
+    assert not np.allclose(inference, before)  # it trained
+    np.testing.assert_allclose(direct_training_forecast(step, windows), inference, atol=1e-6)
+    scrambled = step.forecast(
+        tf.constant(windows.history), tf.constant(np.random.default_rng(0).normal(size=(64, 4, 1)), tf.float32), 0
+    )
+    np.testing.assert_allclose(np.asarray(scrambled), inference, atol=1e-6)  # the decoder inputs are never read
+    assert [layer.name for layer in model.layers if layer.weights] == ["encoder_lstm", "direct_head"]
+
+
+# -- the words about the remedies -----------------------------------------------------------------------------
+def _metrics(promised, actual, **free):
+    metrics = {f"{PITFALL}/teacher_forced_mse": promised, f"{PITFALL}/free_running_mse": actual}
+    for key, value in free.items():
+        metrics[f"{key}/free_running_mse"] = value
+        metrics[f"{key}/vs_teacher_forcing"] = value / actual
+    return metrics
+
+
+def test_a_remedy_closes_the_gap_only_where_the_numbers_say_so():
+    by_key = {variant.key: variant for variant in VARIANTS}
+    metrics = _metrics(0.02, 0.2, scheduled_sampling=0.03, free_running=0.11, direct=0.19)
+    assert verdict.gap_closed(metrics, "free_running", PITFALL) == pytest.approx(0.5)
+    lines = verdict.verdicts(metrics, VARIANTS, PITFALL)
+    assert len(lines) == 3 and all("teacher_forcing" not in line for line in lines)
+    assert "closes the gap" in lines[0]  # 0.03: 94% of the way down to the promised 0.02
+    assert "narrows the gap by 50%" in lines[1] and "closes" not in lines[1]
+    assert "about as well as teacher forcing" in lines[2] and "95%" in lines[2]
+    worse = verdict.remedy_verdict(_metrics(0.02, 0.2, direct=0.3), by_key["direct"], PITFALL)
+    assert "worse than teacher forcing" in worse and "150%" in worse
+    none = verdict.remedy_verdict(_metrics(0.2, 0.2, direct=0.1), by_key["direct"], PITFALL)
+    assert "no gap" in none and "closes" not in none
+
+
+def test_the_noise_summary_reads_the_sweep():
+    runs = [
+        {"value": 0.0, "metrics": _metrics(0.01, 0.2, scheduled_sampling=0.1, free_running=0.05, direct=0.15)},
+        {"value": 0.3, "metrics": _metrics(0.15, 0.25, scheduled_sampling=0.22, free_running=0.21, direct=0.24)},
+    ]
+    for run in runs:
+        run["metrics"][f"{PITFALL}/gap"] = (
+            run["metrics"][f"{PITFALL}/free_running_mse"] / run["metrics"][f"{PITFALL}/teacher_forced_mse"]
+        )
+    text = verdict.noise_summary(runs, VARIANTS, PITFALL)
+    assert "at noise 0 the best remedy (free running) makes 25%" in text
+    assert "at noise 0.3 the best (free running) makes 84%" in text and "advantage shrinks" in text
+    assert "20.0× to 1.7×" in text and "every variant's free-running error grows" in text
+    assert "(variance 0.09)" in text
+    with pytest.raises(ValueError, match="runs"):
+        verdict.noise_summary(runs[:1], VARIANTS, PITFALL)

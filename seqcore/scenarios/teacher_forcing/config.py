@@ -8,7 +8,8 @@ from seqcore.config import ConfigBase, param
 from seqcore.scenarios.teacher_forcing.data import SERIES_KINDS
 from seqcore.scenarios.teacher_forcing.schedules import SCHEDULES
 
-MODELS = 3  # teacher forcing, scheduled sampling, free running: each trains its own network
+FEEDBACK_MODELS = 3  # teacher forcing, scheduled sampling, free running: each trains its own encoder–decoder
+# (the fourth, the direct decoder, is an encoder alone: it costs about what one feedback model's history does)
 # A rough model of one run's CPU time, measured on the 2-core box: a training step over 50 time steps costs
 # about 8 ms plus 0.055 ms per window in the batch at 32 units (more per window for wider LSTMs).
 STEP_MS, WINDOW_MS, REFERENCE_STEPS, REFERENCE_UNITS = 8.0, 0.055, 50, 32
@@ -33,7 +34,7 @@ class Config(ConfigBase):
         "sines",
         label="Series",
         choices=SERIES_KINDS,
-        help="Sum of three sines with random periods and phases; optionally plus a trend, "
+        help="Sum of two sines with random periods and phases; optionally plus a trend, "
         "or switching to new sines at a random step (regime change).",
     )
     # Precise inputs are what a teacher-forced model learns to lean on: σ = 0.03 shows the trap clearly.
@@ -61,9 +62,9 @@ class Config(ConfigBase):
         low=100,
         high=20_000,
         step=100,
-        help="Windows the three models train on; 500 other windows validate them.",
+        help="Windows the four models train on; 500 other windows validate them.",
     )
-    # Equal epochs for all three variants, so the comparison is fair; 12 keep the default run near 10 s.
+    # Equal epochs for all four variants, so the comparison is fair; 12 keep the default run near 10 s.
     epochs: int = param(
         12,
         label="Epochs",
@@ -84,7 +85,7 @@ class Config(ConfigBase):
         step=0.0005,
         help="Adam's starting rate; it decays to 5% of this by the last step.",
     )
-    # 32 units is plenty for three sines.
+    # 32 units is plenty for two sines.
     units: int = param(
         32,
         label="LSTM units",
@@ -114,11 +115,12 @@ class Config(ConfigBase):
     )
 
     def seconds_per_epoch(self) -> float:
-        """Estimated CPU seconds for one epoch of all three variants (see ``STEP_MS``)."""
+        """Estimated CPU seconds for one epoch of all four variants (see ``STEP_MS``)."""
         steps = -(-self.train_windows // self.batch_size)
         width = (self.units / REFERENCE_UNITS) ** 1.4
-        step_ms = (self.input_length + self.horizon) / REFERENCE_STEPS * (STEP_MS + WINDOW_MS * self.batch_size * width)
-        return MODELS * steps * step_ms / 1000.0
+        per_step_ms = (STEP_MS + WINDOW_MS * self.batch_size * width) / REFERENCE_STEPS  # one recurrent time step
+        time_steps = FEEDBACK_MODELS * (self.input_length + self.horizon) + self.input_length  # + the direct model
+        return steps * time_steps * per_step_ms / 1000.0
 
     def estimated_seconds(self) -> float:
         return self.epochs * self.seconds_per_epoch()
@@ -144,7 +146,7 @@ class Config(ConfigBase):
             fixed = fixed.replace(epochs=epochs)
             warnings.append(
                 f"Epochs (epochs): {self.epochs} epochs of {fixed.train_windows} windows of "
-                f"{self.input_length} + {self.horizon} steps for three models is more work than one "
+                f"{self.input_length} + {self.horizon} steps for four models is more work than one "
                 f"run may do here (about {self.estimated_seconds():.0f} s); using {epochs} epochs."
             )
         return fixed, warnings

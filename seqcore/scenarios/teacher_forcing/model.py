@@ -11,11 +11,16 @@ must learn to recover from their own errors, and their inference error is much l
 Reference: seed 001 (``shared/seeds``), an encoder–decoder with a masked MSE whose inference model "never goes
 below 0.14"; S. Bengio et al., "Scheduled Sampling for Sequence Prediction with RNNs", NeurIPS 2015.
 
-The three variants share the data, the initial weights, the batch order and the number of epochs; they differ
-only in the probability of feeding the truth at each training step (1, a decaying schedule, 0). ``keras.fit``
-cannot express that (the decoder's input depends on its own output), so each variant trains through
-``seqcore.training.train`` with a custom step, :class:`FeedbackStep`: the decoder unrolled over the horizon in
-one ``tf.function``. Reads top to bottom: data → model (the step) → train → evaluate.
+A fourth remedy removes the feedback loop altogether: the direct multi-step decoder reads the encoder's state
+and outputs all Ty steps at once (no decoder input, so nothing differs between training and inference).
+
+The four variants share the data, the encoder's initial weights, the batch order, the loss, the optimizer and
+the number of epochs. The three feedback variants differ only in the probability of feeding the truth at each
+training step (1, a decaying schedule, 0). ``keras.fit`` cannot express that (the decoder's input depends on
+its own output), so each trains through ``seqcore.training.train`` with a custom step, :class:`FeedbackStep`:
+the decoder unrolled over the horizon in one ``tf.function``; the direct variant trains through the same
+trainer with :class:`DirectStep`, the same step without a loop. Reads top to bottom: data → model (the steps)
+→ train → evaluate.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import tensorflow as tf
 
 from seqcore import losses, training
 from seqcore.result import Result
-from seqcore.scenarios.teacher_forcing import VARIANTS, data, networks
+from seqcore.scenarios.teacher_forcing import DIRECT, FEEDBACK, PITFALL, VARIANTS, data, networks
 from seqcore.scenarios.teacher_forcing.artifacts import Artifacts, Schedule, ShownWindows
 from seqcore.scenarios.teacher_forcing.config import Config
 from seqcore.scenarios.teacher_forcing.schedules import truth_probability
@@ -46,7 +51,7 @@ DEFAULT_PERCENTILE = 75
 SNAPSHOT_HISTORY = 40  # history steps in a live snapshot: the context the chart needs, bounded for long histories
 DIGITS = 4  # live snapshots and shown values are rounded to this many decimals (the data's amplitude is ~1)
 SCHEDULE_POINTS = 200  # the truth-probability curve is thinned to at most this many points
-CLIP_NORM = 1.0  # free running can produce large gradients early on; clipping keeps the three comparable
+CLIP_NORM = 1.0  # free running can produce large gradients early on; clipping keeps the four comparable
 
 
 # -- data ---------------------------------------------------------------------------------------------------
@@ -68,7 +73,7 @@ def make_data(cfg: Config) -> tuple[data.Windows, data.Windows]:
 
 
 def schedule_for(variant: str, cfg: Config, total_steps: int) -> np.ndarray:
-    """Probability of feeding the truth at each training step for ``variant``."""
+    """Probability of feeding the truth at each training step for a feedback ``variant``."""
     if variant == "teacher_forcing":
         return np.ones(total_steps)
     if variant == "free_running":
@@ -76,35 +81,22 @@ def schedule_for(variant: str, cfg: Config, total_steps: int) -> np.ndarray:
     return truth_probability(cfg.schedule, total=total_steps, end=cfg.final_truth_probability)
 
 
-# -- model: the custom training step ------------------------------------------------------------------------
-class FeedbackStep:
+# -- model: the custom training steps -----------------------------------------------------------------------
+class ForecastStep:
     """One variant's training step, a custom step for :func:`seqcore.training.train`.
 
-    Called with ``((history, decoder_inputs), targets)`` for one batch. At each decoder step a seeded coin per
-    window feeds the true previous value with this training step's probability, else the model's own previous
-    prediction; the loss is :class:`seqcore.losses.MaskedMSE` (missing targets add nothing); Adam with cosine
-    decay and gradient clipping. The step keeps its own counter (a ``tf.Variable``) to index the per-step
-    probabilities and seed the coins, so the ``tf.function`` is traced once for the whole run.
+    Called with ``((history, decoder_inputs), targets)`` for one batch; :meth:`forecast` (the subclass's)
+    is the forward pass the loss scores. The rest is the same for every variant: the loss is
+    :class:`seqcore.losses.MaskedMSE` (missing targets add nothing); Adam with cosine decay and gradient
+    clipping. The step keeps its own counter (a ``tf.Variable``), so the ``tf.function`` is traced once for
+    the whole run.
     """
 
-    def __init__(
-        self,
-        layers: networks.SharedLayers,
-        variables: list,
-        probabilities: np.ndarray,
-        *,
-        seed: int,
-        learning_rate,
-        input_length: int,
-        horizon: int,
-    ) -> None:
-        self.layers = layers
+    def __init__(self, variables: list, *, learning_rate, input_length: int, horizon: int) -> None:
         self.variables = variables
         self.loss = losses.MaskedMSE()
         self.optimizer = keras.optimizers.Adam(learning_rate, global_clipnorm=CLIP_NORM)
         self.optimizer.build(variables)  # its slots exist before tracing: the step is traced only once
-        self.probabilities = tf.constant(probabilities, tf.float32)
-        self.seed = tf.constant(int(seed), tf.int32)
         self.steps_taken = tf.Variable(0, dtype=tf.int32, trainable=False, name="steps_taken")
         self._train = tf.function(
             self._train_step,
@@ -119,12 +111,13 @@ class FeedbackStep:
         history, decoder_inputs = inputs
         return {"loss": self._train(history, decoder_inputs, targets)}
 
+    def forecast(self, history, decoder_inputs, step):
+        raise NotImplementedError
+
     def _train_step(self, history, decoder_inputs, targets):
         step = self.steps_taken.read_value()
-        probability = self.probabilities[tf.minimum(step, tf.shape(self.probabilities)[0] - 1)]
-        coins = tf.random.stateless_uniform(tf.shape(decoder_inputs)[:2], tf.stack([self.seed, step]))
         with tf.GradientTape() as tape:
-            forecast = networks.unroll(self.layers, history, decoder_inputs, coins < probability)
+            forecast = self.forecast(history, decoder_inputs, step)
             loss = self.loss(targets, forecast)
         gradients = tape.gradient(loss, self.variables)
         self.optimizer.apply_gradients(zip(gradients, self.variables))
@@ -132,18 +125,58 @@ class FeedbackStep:
         return loss
 
 
+class FeedbackStep(ForecastStep):
+    """The decoder unrolled over the horizon: at each decoder step a seeded coin per window feeds the true
+    previous value with this training step's probability, else the model's own previous prediction."""
+
+    def __init__(self, layers: networks.SharedLayers, variables: list, probabilities: np.ndarray, *, seed: int, **kw):
+        self.layers = layers
+        self.probabilities = tf.constant(probabilities, tf.float32)
+        self.seed = tf.constant(int(seed), tf.int32)
+        super().__init__(variables, **kw)
+
+    def forecast(self, history, decoder_inputs, step):
+        probability = self.probabilities[tf.minimum(step, tf.shape(self.probabilities)[0] - 1)]
+        coins = tf.random.stateless_uniform(tf.shape(decoder_inputs)[:2], tf.stack([self.seed, step]))
+        return networks.unroll(self.layers, history, decoder_inputs, coins < probability)
+
+
+class DirectStep(ForecastStep):
+    """The direct decoder's step: the model itself, run in training mode on the history; the decoder inputs
+    (the true previous values) are never read — at inference there are none."""
+
+    def __init__(self, model: keras.Model, **kw):
+        self.model = model
+        super().__init__(model.trainable_variables, **kw)
+
+    def forecast(self, history, decoder_inputs, step):
+        return self.model(history, training=True)
+
+
+def feedback_forecast(layers: networks.SharedLayers):
+    """``forecast(history, decoder_inputs, feed_truth)`` for a feedback variant: the decoder fed the truth at
+    every step (``feed_truth`` True) or its own predictions (False)."""
+    return lambda history, decoder_inputs, feed_truth: networks.unroll(
+        layers, history, decoder_inputs, tf.fill(tf.shape(decoder_inputs)[:2], feed_truth)
+    )
+
+
+def direct_forecast(model: keras.Model):
+    """The same signature for the direct variant: nothing is fed, so both ways give the same forecast."""
+    return lambda history, decoder_inputs, feed_truth: model(history, training=False)
+
+
 class Scorer:
     """After every epoch, one pass over the validation windows both ways — fed the truth and fed its own
     predictions — gives the two logged MSEs (``evaluate``) and the shown windows' forecasts (``snapshot``)."""
 
-    def __init__(self, layers: networks.SharedLayers, validation: data.Windows, shown: np.ndarray) -> None:
+    def __init__(self, forecast, validation: data.Windows, shown: np.ndarray) -> None:
+        """``forecast(history, decoder_inputs, feed_truth)``: :func:`feedback_forecast` or :func:`direct_forecast`."""
         self.validation = validation
         self.shown = shown
         self.inputs = (tf.constant(validation.history), tf.constant(validation.decoder_inputs))
         self._forecast = tf.function(
-            lambda history, decoder_inputs, feed_truth: networks.unroll(
-                layers, history, decoder_inputs, tf.fill(tf.shape(decoder_inputs)[:2], feed_truth)
-            ),
+            forecast,
             input_signature=[
                 tf.TensorSpec([None, validation.history.shape[1], 1]),
                 tf.TensorSpec([None, validation.decoder_inputs.shape[1], 1]),
@@ -163,12 +196,15 @@ class Scorer:
         }
 
     def snapshot(self) -> dict:
-        """The live chart's data: the shown windows' history and truth, and both forecasts (rounded)."""
-        return {
-            **self._context,
-            "teacher_forced": rounded(self.forced[self.shown, :, 0]),
-            "free_running": rounded(self.free[self.shown, :, 0]),
-        }
+        """The live chart's data: the shown windows' history and truth, and both forecasts (rounded). Before
+        the first ``evaluate`` (the trainer's snapshot of the untrained model) only the shown windows are run."""
+        if self.forced is None:
+            history, decoder_inputs = (tf.gather(values, self.shown) for values in self.inputs)
+            forced = np.asarray(self._forecast(history, decoder_inputs, tf.constant(True)))
+            free = np.asarray(self._forecast(history, decoder_inputs, tf.constant(False)))
+        else:
+            forced, free = self.forced[self.shown], self.free[self.shown]
+        return {**self._context, "teacher_forced": rounded(forced[:, :, 0]), "free_running": rounded(free[:, :, 0])}
 
 
 # -- train --------------------------------------------------------------------------------------------------
@@ -184,22 +220,30 @@ def train_variant(
     """Train one variant; per epoch log the training loss and both validation MSEs.
 
     ``validation_teacher_forced`` feeds the decoder the true previous values (what a teacher-forced validation
-    loss reports); ``validation_free_running`` feeds it its own predictions (what inference gets).
+    loss reports); ``validation_free_running`` feeds it its own predictions (what inference gets). The direct
+    variant feeds nothing, so its two numbers are the same.
     """
     total_steps = cfg.epochs * training.steps_per_epoch(len(train), cfg.batch_size)
-    probabilities = schedule_for(variant, cfg, total_steps)
-    layers = networks.build_layers(units=cfg.units, seed=cfg.seed)  # the same initial weights for every variant
-    training_model = networks.training_model(layers, input_length=cfg.input_length, horizon=cfg.horizon)
-    step = FeedbackStep(
-        layers,
-        training_model.trainable_variables,
-        probabilities,
-        seed=cfg.seed,
+    common = dict(
         learning_rate=training.cosine_schedule(cfg.learning_rate, total_steps),
         input_length=cfg.input_length,
         horizon=cfg.horizon,
     )
-    scorer = Scorer(layers, validation, shown)
+    if variant == DIRECT:
+        direct = networks.direct_model(
+            units=cfg.units, input_length=cfg.input_length, horizon=cfg.horizon, seed=cfg.seed
+        )
+        step = DirectStep(direct, **common)
+        built = {"model": direct, "step": step, "probabilities": None}
+        forecast = direct_forecast(direct)
+    else:
+        probabilities = schedule_for(variant, cfg, total_steps)
+        layers = networks.build_layers(units=cfg.units, seed=cfg.seed)  # the same initial weights for every variant
+        training_model = networks.training_model(layers, input_length=cfg.input_length, horizon=cfg.horizon)
+        step = FeedbackStep(layers, training_model.trainable_variables, probabilities, seed=cfg.seed, **common)
+        built = {"layers": layers, "training_model": training_model, "step": step, "probabilities": probabilities}
+        forecast = feedback_forecast(layers)
+    scorer = Scorer(forecast, validation, shown)
     history = training.train(
         step,
         (train.history, train.decoder_inputs),
@@ -213,12 +257,7 @@ def train_variant(
         evaluate=scorer.evaluate,
         snapshot=scorer.snapshot,
     )
-    return {
-        "layers": layers,
-        "training_model": training_model,
-        "history": history[variant],
-        "probabilities": probabilities,
-    }
+    return {**built, "history": history[variant]}
 
 
 # -- evaluate -----------------------------------------------------------------------------------------------
@@ -267,12 +306,24 @@ def teacher_forced_by_steps(layers: networks.SharedLayers, windows: data.Windows
     return np.concatenate(outputs, axis=1)
 
 
-def evaluate_variant(cfg: Config, trained: dict, validation: data.Windows) -> dict:
-    """Both MSEs, the error per horizon step and the consistency check, from the final models."""
-    inference = networks.inference_model(trained["layers"], input_length=cfg.input_length, horizon=cfg.horizon)
-    forced = np.asarray(trained["training_model"]([validation.history, validation.decoder_inputs], training=False))
-    free = np.asarray(inference(validation.history, training=False))
-    by_steps = teacher_forced_by_steps(trained["layers"], validation)
+def evaluate_variant(cfg: Config, variant: str, trained: dict, validation: data.Windows) -> dict:
+    """Both MSEs, the error per horizon step and the consistency check, from the final models.
+
+    The check compares the forward pass the training loss scored, fed the truth, with the inference model: for
+    a feedback variant, the training model against the encoder and the step-by-step decoder; for the direct
+    variant, its training step's forward pass (in training mode) against the inference model.
+    """
+    if variant == DIRECT:
+        inference = trained["model"]
+        forced = direct_training_forecast(trained["step"], validation)
+        free = np.asarray(inference(validation.history, training=False))
+        check = float(np.max(np.abs(forced - free)))
+    else:
+        inference = networks.inference_model(trained["layers"], input_length=cfg.input_length, horizon=cfg.horizon)
+        inputs = [validation.history, validation.decoder_inputs]
+        forced = np.asarray(trained["training_model"](inputs, training=False))
+        free = np.asarray(inference(validation.history, training=False))
+        check = float(np.max(np.abs(forced - teacher_forced_by_steps(trained["layers"], validation))))
     teacher_mse = masked_window_mse(validation.targets, forced)
     free_mse = masked_window_mse(validation.targets, free)
     return {
@@ -281,10 +332,17 @@ def evaluate_variant(cfg: Config, trained: dict, validation: data.Windows) -> di
         "free_running_mse": free_mse,
         "gap": free_mse / max(teacher_mse, 1e-12),
         "by_step": masked_step_mse(validation.targets, free),
-        "check": float(np.max(np.abs(forced - by_steps))),
+        "check": check,
         "forced": forced,
         "free": free,
     }
+
+
+def direct_training_forecast(step: DirectStep, windows: data.Windows) -> np.ndarray:
+    """The direct variant's training forward pass — :meth:`DirectStep.forecast`, what its loss scores — given
+    the true previous values as the other variants' training passes are (n, Ty, 1)."""
+    forecast = step.forecast(tf.constant(windows.history), tf.constant(windows.decoder_inputs), tf.constant(0))
+    return np.asarray(forecast)
 
 
 def shown_windows(count: int) -> np.ndarray:
@@ -306,7 +364,7 @@ def _thin(values: np.ndarray, steps_per_epoch: int) -> Schedule:
 
 
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
-    """Train all three variants on the same windows; score them on the same validation windows."""
+    """Train all four variants on the same windows; score them on the same validation windows."""
     started = time.perf_counter()
     keys = [variant.key for variant in VARIANTS]
     tracker = ProgressTracker(progress, keys)
@@ -315,16 +373,19 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
 
     def train_and_evaluate(variant: str) -> dict:
         trained = train_variant(cfg, variant, train, validation, shown, tracker, cancel)
-        return {**trained, **evaluate_variant(cfg, trained, validation)}
+        return {**trained, **evaluate_variant(cfg, variant, trained, validation)}
 
     # The variants are independent: train them side by side (TensorFlow releases the GIL).
     with ThreadPoolExecutor(max_workers=len(keys)) as pool:
         done = dict(zip(keys, pool.map(train_and_evaluate, keys)))
 
     metric_values: dict[str, float] = {}
+    pitfall_free = max(float(done[PITFALL]["free_running_mse"]), 1e-12)
     for variant in keys:
         for name in ("teacher_forced_mse", "free_running_mse", "gap"):
             metric_values[f"{variant}/{name}"] = float(done[variant][name])
+        # The comparison the remedies are for: inference error against teacher forcing's inference error.
+        metric_values[f"{variant}/vs_teacher_forcing"] = float(done[variant]["free_running_mse"]) / pitfall_free
         for step, value in enumerate(done[variant]["by_step"], start=1):
             metric_values[f"{variant}/mse_step_{step}"] = float(value)
     metric_values["check/inference_matches_training"] = max(done[v]["check"] for v in keys)
@@ -335,7 +396,7 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
         input_length=cfg.input_length,
         horizon=cfg.horizon,
         mse_by_step={v: rounded(done[v]["by_step"], 6) for v in keys},
-        schedule={v: _thin(done[v]["probabilities"], steps_per_epoch) for v in keys},
+        schedule={v: _thin(done[v]["probabilities"], steps_per_epoch) for v in FEEDBACK},
         check={v: done[v]["check"] for v in keys},
         shown=ShownWindows(
             index=shown.tolist(),
@@ -345,7 +406,7 @@ def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result
             free_running={v: rounded(done[v]["free"][shown, :, 0]) for v in keys},
             free_running_mse={v: rounded(shown_errors[v], 6) for v in keys},
         ),
-        default_sample=default_sample(shown_errors["teacher_forcing"]),
+        default_sample=default_sample(shown_errors[PITFALL]),
         replay=tracker.replay(),
     )
     return Result(

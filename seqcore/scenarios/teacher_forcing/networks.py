@@ -13,6 +13,9 @@ value). Every model below is assembled from those three, looked up by name, so t
 - :func:`unroll` — the decoder loop as plain TensorFlow for the custom training step: at each step a per-window
   coin feeds either the truth or the model's own previous prediction (scheduled sampling; always the truth
   is teacher forcing, never is free running).
+- :func:`direct_model` — the direct multi-step remedy, with layers of its own: the same kind of encoder, then one
+  Dense layer (``direct_head``) that reads the encoder's final state and outputs all Ty steps at once. No
+  decoder, no value fed back: the model trained is the model used, so training and inference cannot differ.
 
 No Lambda layers: everything is a built-in keras layer, so saved models load with ``safe_mode=True``.
 """
@@ -26,6 +29,7 @@ import keras
 from seqcore.training import LayerSeeds
 
 ENCODER, DECODER, HEAD = "encoder_lstm", "decoder_lstm", "head"
+DIRECT_HEAD = "direct_head"
 
 
 class SharedLayers(NamedTuple):
@@ -41,6 +45,20 @@ def build_layers(*, units: int, seed: int) -> SharedLayers:
     decoder = keras.layers.LSTM(units, return_sequences=True, return_state=True, name=DECODER, **seeds.recurrent())
     head = keras.layers.Dense(1, name=HEAD, **seeds.dense())
     return SharedLayers(encoder, decoder, head)
+
+
+def direct_model(*, units: int, input_length: int, horizon: int, seed: int) -> keras.Model:
+    """history (n, Tx, 1) → forecast (n, Ty, 1) in one pass, for training and inference alike.
+
+    The encoder is seeded as :func:`build_layers` seeds its encoder, so it starts from the same weights as the
+    other variants' encoders; only the head differs (one Dense of Ty outputs instead of a decoder).
+    """
+    seeds = LayerSeeds(seed)
+    history = keras.Input(shape=(input_length, 1), name="history")
+    _, state_h, _ = keras.layers.LSTM(units, return_state=True, name=ENCODER, **seeds.recurrent())(history)
+    seeds.recurrent()  # the decoder's seeds in build_layers: the head's initial weights stay comparable
+    steps = keras.layers.Dense(horizon, name=DIRECT_HEAD, **seeds.dense())(state_h)
+    return keras.Model(history, keras.layers.Reshape((horizon, 1), name="forecast")(steps), name="direct")
 
 
 def layers_of(model: keras.Model) -> SharedLayers:
