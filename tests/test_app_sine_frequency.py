@@ -35,6 +35,20 @@ def test_train_then_every_chart_and_table_is_drawn(trained_page):
     assert {b.proto.label for b in app.get("download_button")} >= {"Predictions (CSV)", "Configuration (JSON)"}
 
 
+def test_the_noise_chart_reaches_40_db_and_the_text_names_its_threshold(trained_page):
+    app = trained_page
+    figure = figure_titled(app, "Held-out RMSE against noise")
+    assert all(max(trace["x"]) == 40 for trace in figure["data"])  # every estimator, the bound and the plain peak
+    captions = " ".join(caption.value for caption in app.caption)
+    shapes = figure["layout"].get("shapes", [])
+    if shapes:  # a threshold above the lowest level: shaded up to it, and said in words
+        threshold = shapes[0]["x1"]
+        assert shapes[0]["x0"] == -10 and f"From {threshold:g} dB up to 40 dB" in captions
+        assert "no estimator follows the bound" in captions
+    else:
+        assert "does not come within" in captions or "From -10 dB up to 40 dB" in captions
+
+
 def test_the_headline_comes_first(trained_page):
     labels = [metric.label for metric in trained_page.metric]
     assert labels[:2] == ["Held-out error: naive LSTM", "Held-out error: fixed LSTM"]

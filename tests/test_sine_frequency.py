@@ -107,12 +107,34 @@ def test_the_bound_matches_the_textbook_formula_mid_band_and_scales_with_snr():
     assert estimators.crlb_rmse([5.0, 7.0], [0.1, 2.0], length=100, snr_db=20) == pytest.approx(low / 10)
 
 
-def test_refined_fft_sits_near_the_bound_at_10_db():
-    rng = np.random.default_rng(1)
-    held = data.held_out_set(count=300, grid="continuous", max_frequency=10, length=100, snr_db=10, rng=rng)
-    rmse = np.sqrt(np.mean((estimators.estimate_frequency(held.series) - held.frequencies) ** 2))
-    bound = estimators.crlb_rmse(held.frequencies, held.phases, length=100, snr_db=10)
-    assert bound < rmse * 1.15 and rmse < 1.5 * bound
+def _rmse_over_bound(length: int, snr_db: float, count: int = 1000) -> float:
+    rng = np.random.default_rng([length, 1])
+    held = data.held_out_set(count=count, grid="continuous", max_frequency=10, length=length, snr_db=None, rng=rng)
+    noisy = held.with_noise(snr_db, np.random.default_rng([length, 2, int(snr_db) + 100]))
+    rmse = np.sqrt(np.mean((estimators.estimate_frequency(noisy.series) - noisy.frequencies) ** 2))
+    return rmse / estimators.crlb_rmse(noisy.frequencies, noisy.phases, length=length, snr_db=snr_db)
+
+
+@pytest.mark.parametrize("length", [32, 100])
+def test_refined_fft_is_within_1_1_of_the_bound_from_10_to_40_db(length):
+    """1000 series: the RMSE's own sampling error is about 2%, well inside the 10% allowed."""
+    for snr_db in (10, 20, 30, 40):
+        assert 0.9 < _rmse_over_bound(length, snr_db) <= 1.1, snr_db
+
+
+def test_below_the_threshold_outliers_take_every_estimate_far_from_the_bound():
+    assert _rmse_over_bound(32, 0) > 2  # 32 samples at 0 dB: about 4-6× the bound
+    assert _rmse_over_bound(100, -10) > 2
+
+
+def test_the_threshold_is_the_lowest_level_from_which_on_the_rmse_follows_the_bound():
+    from seqcore.scenarios.sine_frequency.snr import threshold_db
+
+    levels, bound = [-10, 0, 10, 20], [1.0, 1.0, 1.0, 1.0]
+    assert threshold_db(levels, [9.0, 1.05, 1.0, 1.1], bound) == 0
+    assert threshold_db(levels, [1.0, 1.2, 1.0, 1.0], bound) == 10  # a dip below does not count
+    assert threshold_db(levels, [1.0, 1.0, 1.0, 1.0], bound) == -10
+    assert threshold_db(levels, [1.0, 1.0, 1.0, 1.5], bound) is None
 
 
 # -- configuration -----------------------------------------------------------------------------------------------
@@ -187,7 +209,7 @@ def tiny_run():
 def test_tiny_run_has_exactly_the_promised_metric_keys(tiny_run):
     _, result, events = tiny_run
     expected = {f"{v}/{m}" for v in VARIANTS for m in ("mae", "rmse")}
-    expected |= {f"snr/{v}/rmse_{d}" for v in VARIANTS + ("crlb",) for d in (0, 10, 20)}
+    expected |= {f"snr/{v}/rmse_{d}" for v in VARIANTS + ("crlb",) for d in (0, 10, 20, 30, 40)}
     assert set(result.metrics) == expected
     assert all(math.isfinite(v) for v in result.metrics.values())
     assert set(result.models) == {"naive_lstm", "fixed_lstm", "dense"}
@@ -200,7 +222,13 @@ def test_tiny_run_behaves_as_a_user_would_see_it(tiny_run):
     m = result.metrics
     assert m["fft/mae"] < 1e-4  # noiseless: the classical estimator is exact
     assert m["snr/crlb/rmse_0"] > m["snr/crlb/rmse_10"] > m["snr/crlb/rmse_20"]
+    assert m["snr/crlb/rmse_20"] > m["snr/crlb/rmse_30"] > m["snr/crlb/rmse_40"]
     assert m["snr/fft/rmse_10"] < 1.5 * m["snr/crlb/rmse_10"]
+    snr = result.artifacts.snr
+    assert snr.levels_db[-1] == 40 and snr.learned_levels_db[-1] == 40
+    from seqcore.scenarios.sine_frequency.snr import threshold_db
+
+    assert snr.threshold_db == threshold_db(snr.levels_db, snr.rmse["fft"], snr.crlb)
     held = result.artifacts.held_out
     assert len(held.true) == 20 and set(held.predicted) == set(VARIANTS)
     assert result.artifacts.unit == "cycles per series"

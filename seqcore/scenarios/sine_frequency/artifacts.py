@@ -34,6 +34,9 @@ class SnrSweep(Record):
     rmse: dict[str, list[float]]  # variant → RMSE at its levels
     fft_plain: list[float]
     crlb: list[float]
+    # the lowest level from which on the refined FFT stays within 1.1× the bound (snr.threshold_db); below it
+    # outliers dominate and no estimator follows the bound. None: not even at the highest level
+    threshold_db: float | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ Fix (the accepted answer): frequencies up to 10, ten series per frequency with r
 layer and a little dropout — plus targets scaled to about ±1. A plain dense network on the raw samples
 learns it too once it has enough series (another answer used 2000): on the answer's 100 it overfits (held-out
 MAE ≈ 0.3), with 50 series per frequency it reaches ≈ 0.02. And a periodogram, refined by a least-squares
-fit, needs no training at all and sits on the Cramér–Rao bound: the floor no unbiased estimator can beat.
+fit, needs no training at all and sits on the Cramér–Rao bound — the floor no unbiased estimator can beat —
+from a threshold SNR up (below it outliers dominate and no estimator follows the bound: ``snr.py``).
 Reference: seed 004 (``shared/seeds``), a question on estimating a sine's frequency with a Keras LSTM.
 
 Reads data → train → evaluate. Every learned variant trains through the one trainer (``seqcore.training.train``
@@ -35,7 +36,7 @@ from seqcore.scenarios.sine_frequency import EXAMPLES_SHOWN, LEARNED, SNAPSHOT_P
 from seqcore.scenarios.sine_frequency.artifacts import Artifacts, Examples, HeldOut, SnrSweep
 from seqcore.scenarios.sine_frequency.config import SNR_LEVELS_DB, Config
 from seqcore.scenarios.sine_frequency.networks import build, model_inputs, predict
-from seqcore.scenarios.sine_frequency.sweeps import KEYS, snr_sweep
+from seqcore.scenarios.sine_frequency.snr import KEYS, snr_sweep
 from seqcore.training import CancelToken, KerasStep, ProgressTracker, cosine_schedule, steps_per_epoch, train
 
 TEST_POINTS = 20  # held-out evaluations per training run, for the training curves
@@ -97,7 +98,7 @@ class HeldOutWatch:
         self.every = math.ceil(epochs / TEST_POINTS)
         self.shown = shown
         self.epoch = 0
-        self.predicted: tuple[int, np.ndarray] = (0, np.empty(0))  # the last held-out estimates and their epoch
+        self.predicted: tuple[int, np.ndarray] | None = None  # the last held-out estimates and their epoch
 
     def evaluate(self) -> dict[str, float]:
         self.epoch += 1  # called once after every epoch, before the snapshot
@@ -107,8 +108,8 @@ class HeldOutWatch:
         return {"test_mae": metrics.mae(self.frequencies, self.predicted[1])}
 
     def snapshot(self) -> dict:
-        epoch, predicted = self.predicted
-        shown = predicted[self.shown] if epoch == self.epoch else predict(self.model, self.inputs[self.shown])
+        fresh = self.predicted is not None and self.predicted[0] == self.epoch  # not before training (epoch 0)
+        shown = self.predicted[1][self.shown] if fresh else predict(self.model, self.inputs[self.shown])
         return estimates_snapshot(self.frequencies[self.shown], shown)
 
 
@@ -133,7 +134,7 @@ def train_variant(
     epochs, the held-out MAE ``test_mae``, and streams a snapshot for the live chart. Raises ``Cancelled``
     when ``cancel`` is set.
     """
-    model, loss = build(cfg, variant, cfg.max_frequency)
+    model, loss = build(cfg, variant)
     x = model_inputs(cfg, variant, train_set.series)
     y = train_set.frequencies.reshape(-1, 1).astype(np.float32)
     steps = steps_per_epoch(len(x), cfg.batch_size)
@@ -246,6 +247,7 @@ def _artifacts(
             rmse={v: rounded(values, 6) for v, values in snr["rmse"].items()},
             fft_plain=rounded(snr["fft_plain"], 6),
             crlb=rounded(snr["crlb"], 6),
+            threshold_db=snr["threshold_db"],
         ),
         replay=replay,
     )

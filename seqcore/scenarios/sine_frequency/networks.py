@@ -29,11 +29,11 @@ def frames(series: np.ndarray, samples_per_step: int) -> np.ndarray:
 
 
 # -- networks -------------------------------------------------------------------------------------------------
-def _to_frequency(cfg: Config, max_frequency: int) -> keras.layers.Layer:
+def _to_frequency(cfg: Config) -> keras.layers.Layer:
     """A fixed layer from the head's scale to cycles per series: −1 … 1 ↦ 1 … max (or identity, unscaled)."""
     if not cfg.scale_targets:
         return keras.layers.Identity(name="to_frequency")
-    half = (max_frequency - data.MIN_FREQUENCY) / 2
+    half = (cfg.max_frequency - data.MIN_FREQUENCY) / 2
     return keras.layers.Rescaling(half, offset=data.MIN_FREQUENCY + half, name="to_frequency")
 
 
@@ -46,7 +46,7 @@ def build_naive_lstm(cfg: Config) -> keras.Model:
     return keras.Model(series, frequency, name="naive_lstm")
 
 
-def build_fixed_lstm(cfg: Config, max_frequency: int) -> keras.Model:
+def build_fixed_lstm(cfg: Config) -> keras.Model:
     """The accepted answer's network: LSTM → Dense(100, ReLU) → Dropout(0.1) → Dense(1) (→ fixed rescale)."""
     seeds = LayerSeeds(cfg.seed + 1)
     series = keras.Input(shape=(cfg.lstm_steps(), cfg.samples_per_step), name="series")
@@ -54,27 +54,27 @@ def build_fixed_lstm(cfg: Config, max_frequency: int) -> keras.Model:
     hidden = keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden", **seeds.dense())(hidden)
     hidden = keras.layers.Dropout(DROPOUT, name="dropout", **seeds.dropout())(hidden)
     head = keras.layers.Dense(1, name="head", **seeds.dense())(hidden)
-    return keras.Model(series, _to_frequency(cfg, max_frequency)(head), name="fixed_lstm")
+    return keras.Model(series, _to_frequency(cfg)(head), name="fixed_lstm")
 
 
-def build_dense(cfg: Config, max_frequency: int) -> keras.Model:
+def build_dense(cfg: Config) -> keras.Model:
     """Another answer's point: no recurrence needed — two ReLU layers on the raw samples (→ fixed rescale)."""
     seeds = LayerSeeds(cfg.seed + 2)
     series = keras.Input(shape=(cfg.series_length,), name="series")
     hidden = keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden_1", **seeds.dense())(series)
     hidden = keras.layers.Dense(HIDDEN_UNITS, activation="relu", name="hidden_2", **seeds.dense())(hidden)
     head = keras.layers.Dense(1, name="head", **seeds.dense())(hidden)
-    return keras.Model(series, _to_frequency(cfg, max_frequency)(head), name="dense")
+    return keras.Model(series, _to_frequency(cfg)(head), name="dense")
 
 
-def build(cfg: Config, variant: str, max_frequency: int) -> tuple[keras.Model, str]:
+def build(cfg: Config, variant: str) -> tuple[keras.Model, str]:
     """A learned variant's model and its loss (the question used MAE; the answers MSE)."""
     if variant == "naive_lstm":
         return build_naive_lstm(cfg), "mae"
     if variant == "fixed_lstm":
-        return build_fixed_lstm(cfg, max_frequency), "mse"
+        return build_fixed_lstm(cfg), "mse"
     if variant == "dense":
-        return build_dense(cfg, max_frequency), "mse"
+        return build_dense(cfg), "mse"
     raise ValueError(f"variant: must be one of {', '.join(LEARNED)}; received {variant!r}")
 
 

@@ -21,6 +21,7 @@ ERROR_FLOOR = 1e-6  # |errors| below this are drawn at it (a noiseless FFT estim
 ERROR_FLOOR_TEXT = "10⁻⁶"  # in the app's one number style
 FFT_PLAIN_COLOUR = "#c49c94"  # a paler brown than the refined FFT's: the same estimator, one step fewer
 IDENTITY_NAME = "estimate = truth"
+THRESHOLD_SHADE = "#dddddd"  # the SNR range below the threshold, where no estimator follows the bound
 
 
 def _present(variants: Sequence[Variant], mapping: Mapping) -> list[Variant]:
@@ -183,6 +184,18 @@ def rmse_vs_snr(artifacts, variants: Sequence[Variant]) -> go.Figure:
     figure.add_trace(
         go.Scatter(x=snr.levels_db, y=snr.crlb, mode="lines", name=CRLB_NAME, line=dict(color=TRUTH_COLOUR, dash="dot"))
     )
+    if snr.threshold_db is not None and snr.threshold_db > min(snr.levels_db):
+        # Below the threshold outliers dominate: shade that side, so the bound is not read as reachable there.
+        figure.add_vrect(
+            x0=min(snr.levels_db),
+            x1=snr.threshold_db,
+            fillcolor=THRESHOLD_SHADE,
+            opacity=0.35,
+            line_width=0,
+            layer="below",
+            annotation_text=f"below {snr.threshold_db:g} dB: outliers, bound out of reach",
+            annotation_position="top left",
+        )
     figure.update_layout(**LAYOUT)
     figure.update_layout(
         title="Held-out RMSE against noise, and the floor no unbiased estimator beats",
