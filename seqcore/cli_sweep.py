@@ -1,5 +1,10 @@
 """Command line sweeps: ``python -m seqcore sweep NAME --param P --values a,b,c [--set k=v ...] [--json]`` and
-``python -m seqcore pretrain-sweeps`` (the story sweeps that ship in seqcore/pretrained/sweeps/)."""
+``python -m seqcore pretrain-sweeps`` (the story sweeps that ship in seqcore/pretrained/sweeps/).
+
+``sweep`` submits its points through :mod:`seqcore.jobs`, as the app does: on local workers
+(``$SEQCORE_MAX_TRAININGS`` at once) or, with ``$SEQCORE_RAY_ADDRESS`` set, fanned out across a Ray cluster. Each
+finished point lands in the cache (its own link then opens at once), and the JSON names the backend that ran it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import time
 from typing import Any
 
 from seqcore.sweep import STORY_SWEEPS, default_values, format_values, metric_name, plan_sweep, sweep_metrics
-from seqcore.sweep_results import SHIPPED_DIR, run_sweep, story_plans, write_shipped
+from seqcore.sweep_results import SHIPPED_DIR, point_record, run_sweep, story_plans, sweep_payload, write_shipped
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, str] | None:
@@ -67,12 +72,9 @@ def command_sweep(args: argparse.Namespace) -> int:
         print(f"sweep refused: {plan_warnings[-1]}", file=sys.stderr)
         return 2
     print(f"{scenario.name}: {plan.label} = {format_values(plan.values)}", file=sys.stderr)
-    _import_model_code(scenario.name)
-
-    def told(index: int, record: dict, result: Any) -> None:
-        print(f"  {plan.param} = {record['value']}: {record['seconds']} s", file=sys.stderr)
-
-    payload = run_sweep(scenario, plan, progress=None if args.json else _progress, on_point=told)
+    payload = _sweep_through_jobs(scenario, plan, progress=None if args.json else _progress)
+    if payload is None:
+        return 1
     if args.json:
         print(json.dumps(payload))
         return 0
@@ -85,6 +87,40 @@ def command_sweep(args: argparse.Namespace) -> int:
         ]
         print(f"{plan.param} = {run['value']} ({run['seconds']} s): " + "; ".join(shown))
     return 0
+
+
+def _sweep_through_jobs(scenario: Any, plan: Any, progress: Any = None) -> dict | None:
+    """Every point of ``plan`` as a job of a :class:`~seqcore.jobs.JobManager` (all queued at once, so a Ray
+    cluster trains them side by side); the payload of :func:`run_sweep` plus ``"backend"``, or None if a point
+    failed (the reason is printed)."""
+    from seqcore.jobs import DONE, FINISHED, JobManager
+
+    points = len(plan.configs)
+    manager = JobManager(max_waiting_per_client=points, max_queue=max(32, points), time_limit_s=3600, abandon_s=3600)
+    try:
+        jobs = [manager.submit(scenario, config, "sweep") for config in plan.configs]
+        seen = dict.fromkeys(jobs, 0)
+        runs: list[dict | None] = [None] * points
+        while any(run is None for run in runs):
+            time.sleep(0.2)
+            for index, job in enumerate(jobs):
+                status = manager.status(job, watcher="sweep")
+                if progress is not None:
+                    for event in status.events[seen[job] :]:
+                        if event.get("epoch"):
+                            progress(event)
+                    seen[job] = len(status.events)
+                if runs[index] is not None or status.state not in FINISHED:
+                    continue
+                result = manager.store.load(status.key)[0] if status.saved else manager.unsaved_result(job)
+                if status.state != DONE or result is None:
+                    print(f"sweep failed at {plan.param} = {plan.values[index]}: {status.error}", file=sys.stderr)
+                    return None
+                runs[index] = point_record(plan.values[index], plan.configs[index], result.metrics, result.seconds)
+                print(f"  {plan.param} = {plan.values[index]}: {runs[index]['seconds']} s", file=sys.stderr)
+        return {**sweep_payload(plan, runs), "backend": manager.backend}
+    finally:
+        manager.shutdown()
 
 
 def command_pretrain_sweeps(args: argparse.Namespace) -> int:

@@ -36,15 +36,13 @@ def train(job_id: str, scenario_name: str, config: Any, events: Any, threads: in
     """
     import ray
 
-    from seqcore.quiet import import_tensorflow_quietly
     from seqcore.scenarios import get_scenario
     from seqcore.store import entry_key
-    from seqcore.worker import plain_failure, set_tensorflow_threads
+    from seqcore.worker import plain_failure, prepare_tensorflow
 
     node = ray.get_runtime_context().get_node_id()
     last = [events.put.remote(job_id, ("started", {"node": node, "pid": os.getpid()}))]
-    import_tensorflow_quietly()
-    set_tensorflow_threads(threads)
+    prepare_tensorflow(threads)
 
     def progress(event: dict) -> None:
         last[0] = events.put.remote(job_id, ("progress", event))

@@ -20,12 +20,10 @@ def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_af
     """The worker process: run jobs sent down the pipe until told to stop or recycled. ``threads`` (when > 0)
     bounds TensorFlow's thread pools, so that several trainings at once share the cores instead of fighting."""
     from seqcore.jobs import DONE, FAILED  # here, not at the top: seqcore.jobs imports this module
-    from seqcore.quiet import import_tensorflow_quietly
     from seqcore.scenarios import get_scenario
     from seqcore.store import Store, entry_key
 
-    import_tensorflow_quietly()  # before the first job: its notices would fill the app's terminal
-    set_tensorflow_threads(threads)
+    prepare_tensorflow(threads)  # before the first job
     store = Store(cache_root)
     for _ in range(recycle_after):
         try:
@@ -51,6 +49,18 @@ def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_af
             payload = Store(fallback_root, UNSAVED_MAX_BYTES, bundled=None).unsaved_payload(key, result)
             connection.send((DONE, job_id, {"unsaved": payload, "detail": detail}))
     # Quota served: exit and give back the memory TensorFlow accumulated; the parent starts a fresh worker.
+
+
+def prepare_tensorflow(threads: int) -> None:
+    """Import TensorFlow without its notices, which would fill the app's terminal (start-up notices, and the
+    retracing warnings that several models in one process bring), and size its thread pools."""
+    from seqcore.quiet import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+    set_tensorflow_threads(threads)
 
 
 def set_tensorflow_threads(threads: int) -> None:

@@ -170,3 +170,29 @@ def test_without_the_variable_ray_is_never_imported(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["local", "False"]
+
+
+def test_a_cli_sweep_fans_out_on_ray_and_names_the_backend(cluster, tmp_cache):
+    import json
+
+    from seqcore.ray_backend import LOOPBACK_ONLY
+
+    sets = [arg for key, value in {**TINY_COUNTING, "seed": "37"}.items() for arg in ("--set", f"{key}={value}")]
+    env = {**os.environ, "SEQCORE_RAY_ADDRESS": cluster.address, LOOPBACK_ONLY: "0"}
+    out = subprocess.run(
+        [sys.executable, "-m", "seqcore", "sweep", "counting", "--param", "train_length", "--values", "5,10,20"]
+        + ["--json", *sets],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    payload = json.loads(out.stdout)
+    assert payload["backend"] == "ray" and [run["value"] for run in payload["runs"]] == [5, 10, 20]
+    for run in payload["runs"]:
+        assert "many_to_one/mse_len_40" in run["metrics"] and run["seconds"] > 0
+        assert (
+            tmp_cache / entry_key(SCENARIO.name, config(seed=37, train_length=run["value"]), SCENARIO.version)
+        ).is_dir()

@@ -260,7 +260,7 @@ def test_cli_sweep_on_a_tiny_counting_config_prints_one_json_object():
     out = seqcore_cli("sweep", "counting", "--param", "train_length", "--values", "10,5,nan,20", "--json", *sets)
     assert out.returncode == 0, out.stderr
     payload = json.loads(out.stdout)
-    assert set(payload) == {"scenario", "param", "values", "runs"}
+    assert set(payload) == {"scenario", "param", "values", "runs", "backend"} and payload["backend"] == "local"
     assert payload["scenario"] == "counting" and payload["param"] == "train_length"
     assert payload["values"] == [5, 10, 20] and [run["value"] for run in payload["runs"]] == [5, 10, 20]
     for run in payload["runs"]:
