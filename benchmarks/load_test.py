@@ -6,8 +6,9 @@ Each visitor loops until time is up: opens a random page (sometimes just its def
 or a link with a small configuration (many distinct ones, a few shared so that visitors overlap) and presses
 Train; some cancel mid-run, some resubmit. Reported, never asserted: runs completed, cancelled and refused by
 the fair queue, time from Train to the charts (median and p95, queue wait included), queue sightings, error
-boxes seen, the peak RSS of the server and its worker processes, and the state of the cache afterwards (every
-entry must load; none may be damaged).
+boxes seen, the peak RSS of the server and its worker processes (a private Ray started by the app included), and
+the state of the cache afterwards (every entry must load; none may be damaged). The backend is the app's own
+settings: ``SEQCORE_MAX_TRAININGS=2 python -m benchmarks.load_test`` or ``SEQCORE_RAY_ADDRESS=local ...``.
 
 Then a flood (``--flood 40``; 0 skips it), straight against a JobManager: one client submits 40 runs with new
 seeds, as a reloading tab would, while watching them; then another visitor submits one. Reported: how many of
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import random
 import re
 import shutil
@@ -172,6 +174,13 @@ def main() -> None:
     entries = [folder.name for _, _, folder in store.entries()]
     damaged = [key for key in entries if store.load(key)[0] is None]
     leftovers = list(store.root.glob(".tmp-*"))
+    settings = {name: os.environ.get(name, "") for name in ("SEQCORE_MAX_TRAININGS", "SEQCORE_RAY_ADDRESS")}
+    print(
+        "backend: "
+        + (f"Ray at {settings['SEQCORE_RAY_ADDRESS']}" if settings["SEQCORE_RAY_ADDRESS"].strip() else "local workers")
+        + f", SEQCORE_MAX_TRAININGS={settings['SEQCORE_MAX_TRAININGS'] or '(default)'}; {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} when it ended"
+    )
     print(
         f"visitors {args.visitors} for {args.seconds:.0f} s: {tally.opens} page opens, "
         f"{tally.submitted} runs submitted, {tally.completed} completed, {tally.cancelled} cancelled by "

@@ -196,3 +196,38 @@ def test_a_cli_sweep_fans_out_on_ray_and_names_the_backend(cluster, tmp_cache):
         assert (
             tmp_cache / entry_key(SCENARIO.name, config(seed=37, train_length=run["value"]), SCENARIO.version)
         ).is_dir()
+
+
+def test_a_cache_that_cannot_be_written_still_gets_the_ray_run_uncached(cluster, tmp_path, monkeypatch):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")  # every write fails, even for root
+    monkeypatch.setenv("SEQCORE_RAY_ADDRESS", cluster.address)
+    manager = JobManager(blocked, abandon_s=600)
+    try:
+        job = manager.submit(SCENARIO, config(seed=38), "a")
+        status = wait(manager, job, (DONE, FAILED))
+        assert status.state == DONE and not status.saved, status.error
+        result = manager.unsaved_result(job)
+        assert "stream/max_abs_diff" in result.metrics and set(result.models) == {"many_to_one", "many_to_many"}
+    finally:
+        manager.shutdown()
+
+
+def test_a_bundle_is_published_only_when_it_is_the_run_asked_for_and_whole(tmp_path):
+    from seqcore.manifest import MANIFEST, StoreError
+    from seqcore.ray_task import publish_bundle
+    from seqcore.store import Store
+
+    store = Store(tmp_path / "cache", bundled=None)
+    key = entry_key(SCENARIO.name, config(seed=39), SCENARIO.version)
+    manifest = b'{"format": 2, "key": "%s"}' % key.encode()
+    refused = [
+        {"key": "counting-other-v1.1", "files": {MANIFEST: manifest}},  # another run
+        {"key": key, "files": {MANIFEST: manifest, "../escape.keras": b"x"}},  # a path, not a name
+        {"key": key, "files": {MANIFEST: manifest}},  # an incomplete manifest
+    ]
+    for bundle in refused:
+        with pytest.raises(StoreError):
+            publish_bundle(store, key, bundle)
+    assert not (tmp_path / "escape.keras").exists() and store.entries() == []
+    assert not list((tmp_path / "cache").glob(".tmp-*"))  # nothing half-written is left
