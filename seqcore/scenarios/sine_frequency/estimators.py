@@ -25,7 +25,10 @@ import numpy as np
 from seqcore.scenarios.sine_frequency.data import noise_sigma, nyquist, series_time
 
 DEFAULT_PAD = 8  # zero-padding factor: 8 × finer frequency grid than the plain FFT
-REFINE_ROUNDS = 30  # halving rounds of the least-squares search: the step ends ~1e-9 of a cycle
+# Halving rounds of the least-squares search: the step ends at 0.25 / 2²² ≈ 6e-8 of a cycle, far below the bound
+# anywhere the config allows (≥ 1.2e-5 at 2000 samples and 60 dB); more rounds only cost time (the page's SNR
+# chart runs the estimator at 13 noise levels).
+REFINE_ROUNDS = 22
 
 
 def _as_batch(series) -> np.ndarray:

@@ -17,7 +17,7 @@ from seqcore.plots import LAYOUT, TRUTH_COLOUR
 from seqcore.scenario import Variant
 from seqcore.scenarios.sine_frequency import CRLB_NAME, FFT_PLAIN_NAME, UNIT
 
-ERROR_FLOOR = 1e-6  # |errors| below this are drawn at it (a noiseless FFT estimate is exact to ~1e-9)
+ERROR_FLOOR = 1e-6  # |errors| below this are drawn at it (a noiseless FFT estimate is exact to ~1e-7)
 ERROR_FLOOR_TEXT = "10⁻⁶"  # in the app's one number style
 FFT_PLAIN_COLOUR = "#c49c94"  # a paler brown than the refined FFT's: the same estimator, one step fewer
 IDENTITY_NAME = "estimate = truth"

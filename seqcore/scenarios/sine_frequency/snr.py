@@ -22,9 +22,9 @@ from seqcore.scenarios.sine_frequency.config import SNR_LEVELS_DB, Config
 from seqcore.scenarios.sine_frequency.networks import model_inputs, predict
 
 KEYS = tuple(v.key for v in VARIANTS)
-# Where the page draws the FFT estimators and the bound: 2 dB apart around the threshold (about −5 dB at 100
+# Where the page draws the FFT estimators and the bound: 2 dB apart around the threshold (about −3 dB at 100
 # samples, about 2 dB at 32), 10 dB apart above it, where the curves are straight lines on the log scale.
-FINE_SNR_DB = (-10, -8, -6, -4, -2, 0, 2, 4, 6, 8, 10, 20, 30, 40)
+FINE_SNR_DB = (-10, -8, -6, -4, -2, 0, 2, 4, 6, 10, 20, 30, 40)
 
 
 def threshold_db(levels: Sequence[float], rmse: Sequence[float], bound: Sequence[float]) -> float | None:
