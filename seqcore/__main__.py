@@ -20,6 +20,8 @@ def _scenarios():
 def command_list(args: argparse.Namespace) -> int:
     for scenario in _scenarios().values():
         print(f"{scenario.name}: {scenario.title} — {scenario.summary}")
+        if scenario.presets:
+            print(f"    presets: {', '.join(scenario.presets)} (run {scenario.name} --preset NAME)")
         for spec in scenario.Config.specs():
             print(f"    {spec.name} = {spec.default!s:<10} {spec.describe():<40} {spec.label}")
     return 0
@@ -56,12 +58,17 @@ def command_run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    if args.preset == "seed":
-        config, warnings = scenario.seed_preset(), []
+    try:
+        preset = scenario.preset(args.preset)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.preset == "default":
+        config, warnings = scenario.Config.from_params(_parse_sets(args.set))
+    else:
+        config, warnings = preset, []
         if args.set:
             config, warnings = scenario.Config.from_params({**config.to_params(), **_parse_sets(args.set)})
-    else:
-        config, warnings = scenario.Config.from_params(_parse_sets(args.set))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     import_model_code(scenario.name)
@@ -90,16 +97,19 @@ def command_pretrain(args: argparse.Namespace) -> int:
     names = args.only or list(_scenarios())
     for name in names:
         scenario = _scenarios()[name]
-        config = scenario.Config()
-        key = entry_key(scenario.name, config, scenario.version)
-        started = time.perf_counter()
-        result = scenario.run(config)
-        folder = store.save(key, result, into=BUNDLED_DIR if args.bundle else None)
-        if args.bundle:  # the bundle holds exactly one default per scenario: drop stale ones
+        keys = []
+        for preset in ("default", *scenario.presets):  # the default and every set-up the page offers
+            config = scenario.preset(preset)
+            key = entry_key(scenario.name, config, scenario.version)
+            keys.append(key)
+            started = time.perf_counter()
+            result = scenario.run(config)
+            folder = store.save(key, result, into=BUNDLED_DIR if args.bundle else None)
+            print(f"{name} ({preset}): {time.perf_counter() - started:.1f} s → {folder}")
+        if args.bundle:  # the bundle holds exactly these runs per scenario: drop stale ones
             for stale in BUNDLED_DIR.glob(f"{name}-*"):
-                if stale.name != key:
+                if stale.name not in keys:
                     shutil.rmtree(stale)
-        print(f"{name}: {time.perf_counter() - started:.1f} s → {folder}")
     return 0
 
 
@@ -119,13 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     run.add_argument(
         "--preset",
-        choices=("default", "seed"),
         default="default",
-        help="seed: the seed's own set-up (epochs, batch, rate, data size)",
+        help="seed: the seed's own set-up (epochs, batch, rate, data size); a scenario may name more "
+        "(python -m seqcore list shows them), e.g. event_timing's paper",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.set_defaults(func=command_run)
-    pretrain = commands.add_parser("pretrain", help="fill the cache with every scenario's default run")
+    pretrain = commands.add_parser(
+        "pretrain", help="fill the cache with every scenario's default run and the presets its page offers"
+    )
     pretrain.add_argument("--only", action="append", metavar="NAME")
     pretrain.add_argument(
         "--bundle",

@@ -65,6 +65,8 @@ class Scenario:
     # predictions chart drawn from the trainer's snapshots (live during a run, replayed after it)
     live_chart: Callable[..., Any]
     headline: tuple[str, ...] = field(default=())  # metric keys the benchmark prints
+    # Named set-ups the page offers beside its default (``run --preset NAME``); the bundle ships their runs too.
+    presets: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
     def variant(self, key: str) -> Variant:
         for variant in self.variants:
@@ -75,6 +77,17 @@ class Scenario:
     def variant_name(self, key: str) -> str:
         """The human name for a variant key (a key that names no variant is shown as it is)."""
         return next((v.name for v in self.variants if v.key == key), key)
+
+    def preset(self, name: str) -> Any:
+        """The Config of a named set-up: "default", "seed" (the seed's own, for the benchmark) or one of ``presets``."""
+        if name == "default":
+            return self.Config()
+        if name == "seed":
+            return self.seed_preset()
+        if name in self.presets:
+            return self.presets[name]()
+        names = ", ".join(["default", "seed", *self.presets])
+        raise ValueError(f"preset: must be one of {names} for {self.name}; received {name!r}")
 
     def run(self, cfg: Any = None, progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Result:
         cfg = self.Config() if cfg is None else cfg

@@ -201,7 +201,8 @@ class StoredModels(Mapping):
         if variant not in self._loaded:
             import keras
 
-            import seqcore.losses  # noqa: F401  (registers custom objects a saved model may name)
+            import seqcore.layers  # noqa: F401  (registers custom objects a saved model may name)
+            import seqcore.losses  # noqa: F401
 
             self.check(variant)
             try:

@@ -83,8 +83,29 @@ def test_the_synthetic_set_shows_the_papers_numbers_beside_ours():
     assert not app.exception and not app.error
     assert any("Beside the paper" in m.value for m in app.markdown)
     frames = [frame.value for frame in app.dataframe]
-    assert len(frames) == 2 and list(frames[1].columns) == ["DTW ours", "DTW paper", "TDI ours", "TDI paper"]
+    assert len(frames) == 2 and list(frames[1].columns) == ["MSE ×100", "DTW ×100", "TDI ×10", "seconds"]
+    assert list(frames[1].index)[:3] == ["MSE: ours", "MSE: paper", "MSE: official code"]
+    assert list(frames[1].loc["DILATE: paper"])[:3] == ["1.21", "23.1", "14.8"]  # the paper's Table 1
+    assert any("page's small BiLSTM, not the paper's" in c.value for c in app.caption)
     assert [metric.label for metric in app.metric][0].startswith("TDI (timing error), trained with DILATE")
+
+
+def test_the_paper_set_up_opens_the_shipped_paper_run_at_once():
+    """The sidebar's Paper set-up puts the paper's protocol in the link; its run ships in the bundle, so the page
+    draws its table without training."""
+    from seqcore.scenarios.event_timing.config import paper_preset
+
+    app = open_page("event_timing", {"seed": "0"})
+    [button for button in app.button if button.label == "Paper set-up"][0].click()
+    app.run()
+    assert not app.exception and not app.error
+    assert app.query_params["network"] in ("seq2seq_gru", ["seq2seq_gru"])  # the link holds the paper's set-up
+    assert app.query_params["epochs"] in (str(paper_preset().epochs), [str(paper_preset().epochs)])
+    assert "not trained yet" not in " ".join(i.value for i in app.info)
+    frames = [frame.value for frame in app.dataframe]
+    ours = frames[1].loc["DILATE: ours"]
+    assert list(frames[1].columns)[:3] == ["MSE ×100", "DTW ×100", "TDI ×10"] and ours.iloc[0] != "—"
+    assert any("follows the paper's protocol" in c.value for c in app.caption)
 
 
 def test_the_seed_sets_notes_are_on_the_page_after_training_and_from_the_cache():

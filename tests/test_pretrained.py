@@ -1,4 +1,5 @@
-"""The defaults that ship with the app: present, safe to load, and the same numbers a fresh run gives.
+"""The runs that ship with the app — each scenario's default and the presets its page offers: present, safe to
+load, and (the defaults) the same numbers a fresh run gives.
 
 A failure here means the code changed what the default run produces. Regenerate the bundle with
 `python -m seqcore pretrain --bundle` and commit seqcore/pretrained/.
@@ -15,10 +16,13 @@ from seqcore.store import BUNDLED_DIR, Store, entry_key
 REGENERATE = "stale pretrained default: run `python -m seqcore pretrain --bundle` and commit seqcore/pretrained/"
 
 
-def bundled(name):
+def bundled(name, preset="default"):
     scenario = seqcore.get_scenario(name)
-    key = entry_key(name, scenario.Config(), scenario.version)
+    key = entry_key(name, scenario.preset(preset), scenario.version)
     return Store(BUNDLED_DIR / "no-cache", bundled=BUNDLED_DIR).load(key)
+
+
+OFFERED_PRESETS = [(name, preset) for name, scenario in seqcore.SCENARIOS.items() for preset in scenario.presets]
 
 
 def probe_inputs(model):
@@ -29,14 +33,15 @@ def probe_inputs(model):
     ]
 
 
-@pytest.mark.parametrize("name", list(seqcore.SCENARIOS))
-def test_default_is_bundled_and_every_model_loads_in_safe_mode_and_predicts(name):
+@pytest.mark.parametrize("name, preset", [(name, "default") for name in seqcore.SCENARIOS] + OFFERED_PRESETS)
+def test_default_and_offered_presets_are_bundled_and_every_model_loads_in_safe_mode_and_predicts(name, preset):
     import keras
 
-    result, warnings = bundled(name)
-    assert result is not None, f"{name}: {REGENERATE}"
+    result, warnings = bundled(name, preset)
+    assert result is not None, f"{name} ({preset}): {REGENERATE}"
     assert warnings == []
-    assert len(list(BUNDLED_DIR.glob(f"{name}-*"))) == 1, f"{name}: more than one bundled default; {REGENERATE}"
+    shipped = 1 + len(seqcore.get_scenario(name).presets)  # the default and each preset the page offers
+    assert len(list(BUNDLED_DIR.glob(f"{name}-*"))) == shipped, f"{name}: not {shipped} bundled runs; {REGENERATE}"
     variants = {variant.key for variant in seqcore.get_scenario(name).variants}
     assert result.models and set(result.models) <= variants  # models are saved under their variant's key
     for variant in result.models:

@@ -115,6 +115,29 @@ def _on_train(scenario: Any) -> None:
     st.session_state[_train_key(scenario)] = True
 
 
+def _on_preset(scenario: Any, name: str) -> None:
+    """A set-up button's callback (runs before the script): the link now holds that set-up, so the page opens
+    it as it opens any link — from the cache or the bundle at once, else waiting for Train."""
+    st.query_params.from_dict({**scenario.preset(name).to_params(), **_lab_params()})
+
+
+def preset_buttons(scenario: Any) -> None:
+    """One button per set-up the page offers beside its default (``Scenario.presets``), and one back."""
+    if not scenario.presets:
+        return
+    st.caption("Start from a set-up:")
+    for name in ("default", *scenario.presets):
+        about = "The page's defaults." if name == "default" else (scenario.presets[name].__doc__ or "").strip()
+        st.button(
+            f"{choice_label(name)} set-up",
+            key=f"{scenario.name}.preset.{name}",
+            help=about.splitlines()[0] if about else None,
+            on_click=_on_preset,
+            args=(scenario, name),
+            width="stretch",
+        )
+
+
 LAB_PARAMS = ("sweep", "values")  # the sweep panel's own query parameters
 BASELINE_PREFIX = "vs."  # the baseline's parameters: vs.<field>=<value>
 
@@ -164,6 +187,7 @@ def sidebar_config(scenario: Any) -> tuple[Any, bool]:
     pressed = bool(st.session_state.pop(_train_key(scenario), False))
     show_warnings(st.session_state.pop(_notices_key(scenario), []))
     with st.sidebar:
+        preset_buttons(scenario)
         st.markdown(f"**{scenario.title}: parameters**")
         for spec in scenario.Config.specs():
             _widget(spec, widget_key(scenario, spec))

@@ -1,7 +1,9 @@
 """Event timing (seed 000): MSE's blur against time-tolerant losses (soft-DTW, DILATE).
 
-data   → ``data.py``: earthquake windows like the seed's (two 5s, then an 8 and a 4 after a random delay)
-model  → ``model.py``: the seed's bidirectional LSTM with a per-month linear head, one per variant
+data   → ``data.py``: earthquake windows like the seed's (two 5s, then an 8 and a 4 after a delay their gap hints at),
+         the seed's six, or the DILATE paper's synthetic steps (its generator as its official code writes it)
+model  → ``networks.py``: the seed's BiLSTM with a per-month linear head, or the DILATE paper's GRU encoder–decoder
+         (the ``paper`` preset: the paper's synthetic experiment); ``model.py`` trains one per variant
 loss   → MSE (keras'), ``seqcore.losses.SoftDTW`` or ``Dilate``, trained by ``seqcore.training.train`` (KerasStep)
 metric → ``seqcore.metrics``: MSE, DTW, TDI and the peak's month and height errors on held-out windows
 chart  → ``plots.py``: the forecasts on the shown windows (live and replayed), peaks, alignments, DILATE's parts
@@ -14,7 +16,7 @@ from __future__ import annotations
 from seqcore.result import Result
 from seqcore.scenario import FIX_BLUE, FIX_GREEN, PITFALL_RED, Scenario, Variant
 from seqcore.scenarios.event_timing.artifacts import Artifacts
-from seqcore.scenarios.event_timing.config import Config, seed_preset
+from seqcore.scenarios.event_timing.config import Config, paper_preset, seed_preset
 from seqcore.scenarios.event_timing.plots import forecast_chart
 from seqcore.training import CancelToken, ProgressFn
 
@@ -80,8 +82,11 @@ SCENARIO = Scenario(
     Artifacts=Artifacts,
     variants=VARIANTS,
     runner=run,
-    version="2",  # 2: the one trainer (KerasStep, partial batches kept), live snapshots, typed artifacts
+    # 2: the one trainer (KerasStep, partial batches kept), live snapshots, typed artifacts; 3: the paper's network
+    # and generator (uniform noise, as its code), the timing hint, paper-scaled metrics
+    version="3",
     seed_preset=seed_preset,
+    presets={"paper": paper_preset},
     predictions_table=predictions_table,
     live_chart=live_chart,
     headline=(

@@ -51,10 +51,13 @@ class Peaks(Record):
 
 @dataclass(frozen=True)
 class PaperTable(Record):
-    """The DILATE paper's numbers for its synthetic set (its own units; compared as ratios to MSE's)."""
+    """The DILATE paper's Table 1 for its synthetic set and the official code's numbers, in the paper's scaling
+    (MSE × 100, DTW × 100, TDI × 10), beside which the page sets ours."""
 
-    rows: dict[str, dict[str, float]]  # by variant: {"dtw": ..., "tdi": ...}
+    rows: dict[str, dict[str, float]]  # by variant: {"mse": ..., "dtw": ..., "tdi": ...}
     source: str
+    official: dict[str, dict[str, float]]  # by variant: the same, plus "seconds" of training
+    official_source: str
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from seqcore.config import ConfigBase, param
 from seqcore.training import steps_per_epoch
 
 DATASETS = ("events", "seed", "dilate_synthetic")
+NETWORKS = ("bilstm", "seq2seq_gru")  # the seed's BiLSTM; the DILATE paper's GRU encoder–decoder
 SEED_STEPS, SYNTHETIC_STEPS = 7, 20  # fixed lengths of the seed's windows and of the paper's synthetic set
 SYNTHETIC_WINDOWS = 500  # the paper's 500 train / 500 test series
 MIN_EVENT_STEPS = 7  # shorter windows cannot hold the 8 (off the first month) and the 4 after every delay
@@ -16,6 +17,12 @@ MIN_EVENT_STEPS = 7  # shorter windows cannot hold the 8 (off the first month) a
 # (24 M, 400 steps) takes about 20 s on two cores; the caps keep any run near a minute on one.
 MAX_WORK = 40_000_000
 MAX_STEPS = 2_500
+# The paper's protocol is the one run allowed past that minute: its GRU encoder–decoder needs ~200 epochs to reach the
+# paper's numbers (measured: DILATE's DTW is still 40 % above them after 100, 30 % after a 150-epoch schedule),
+# several minutes here. The cap for that network is the protocol's own work, so a link to it opens unchanged and
+# nothing heavier can be asked for.
+PAPER_EPOCHS = 200
+PAPER_MAX_WORK = 3 * SYNTHETIC_WINDOWS * SYNTHETIC_STEPS**2 * PAPER_EPOCHS
 
 
 @dataclass(frozen=True)
@@ -28,19 +35,28 @@ class Config(ConfigBase):
         help="events: generated earthquake windows like the seed's; seed: the seed's six "
         "windows exactly; dilate_synthetic: the DILATE paper's step series.",
     )
-    # 0.6: a little more shape than the paper's 0.5, which lets the noisier synthetic set (see gamma) still
-    # beat MSE on DTW while DILATE keeps the lowest TDI; on the events the peak stays sharp at the likeliest month.
+    # The seed's network by default; the paper's encoder–decoder for its protocol (see paper_preset).
+    network: str = param(
+        "bilstm",
+        label="Network",
+        choices=NETWORKS,
+        help="bilstm: the seed's bidirectional LSTM with one output per future step; seq2seq_gru: the "
+        "DILATE paper's GRU encoder–decoder, which predicts one step at a time from its own last prediction.",
+    )
+    # The paper's 0.5. Searched on the events with the timing hint at 0.7 (seed 0): 0.3 gives the lowest TDI but
+    # hedges the peak (peak month error no better than soft-DTW's); 0.5 and 0.6 time the peak alike, 0.5 with the
+    # lower TDI.
     alpha: float = param(
-        0.6,
+        0.5,
         label="DILATE α",
         low=0.0,
         high=1.0,
         step=0.05,
         help="Weight of the shape term (soft-DTW) in DILATE; 1 − α weighs the timing term.",
     )
-    # 0.1, not the paper's 0.01: with the paper's stated noise (variance 0.01) a quiet stretch already costs
-    # ~0.01 a cell, so γ = 0.01 lets noise decide the alignment. Applies to the values the network sees
-    # (magnitude / 10 for the earthquakes).
+    # 0.1, not the paper's 0.01 (its preset uses 0.01): on the events (magnitude / 10, noise 0.02 in those units) a
+    # quiet month already costs ~0.0004 a cell, and γ = 0.1 keeps the alignment smooth enough to train the peak's
+    # timing. Applies to the values the network sees.
     gamma: float = param(
         0.1,
         label="Smoothing γ",
@@ -77,6 +93,20 @@ class Config(ConfigBase):
         step=0.05,
         help="Standard deviation of Gaussian noise added to every month of the generated events.",
     )
+    # How far the history tells when the 8 comes (the gap between the two 5s announces the delay).
+    # 0.7: the history tells the delay often enough that a loss which minds timing can learn it, and not so often
+    # that MSE loses its blur (at 0.9 MSE already puts a sharp 8 at the announced month; at 0 no loss can time the
+    # 8, and soft-DTW and DILATE coincide: both put it at the likeliest month).
+    hint: float = param(
+        0.7,
+        label="Timing hint",
+        low=0.0,
+        high=1.0,
+        step=0.05,
+        help="Generated events only. 0: as in the seed, the 5s are always 2 months apart and nothing in the "
+        "history says which delay comes. Above 0: the gap between the 5s (1, 2 or 3 months) announces a delay "
+        "of 3, 4 or 5 months, kept with this probability (otherwise the delay is random).",
+    )
     # 40 × 8 steps: on the events the sharp peaks form by epoch ~25; on the synthetic set DILATE already
     # beats MSE on DTW and TDI (measured on seeds 0–2).
     epochs: int = param(
@@ -100,10 +130,11 @@ class Config(ConfigBase):
     # The seed used 100; a smaller network trains faster and still fits a 7-month pattern.
     units: int = param(
         32,
-        label="BiLSTM units",
+        label="Units",
         low=2,
         high=128,
-        help="Units in each direction of the bidirectional LSTM (the seed used 100).",
+        help="Units in each direction of the bidirectional LSTM (the seed used 100), or in the GRU encoder "
+        "and decoder (the paper used 128).",
     )
     # Same seed → same data, same initial weights, same batches, same metrics.
     seed: int = param(0, label="Seed", low=0, high=1_000_000, help="Seeds data, weights and batch order.")
@@ -138,6 +169,11 @@ class Config(ConfigBase):
                 f"the horizon applies to the generated events only, so it is back at {Config.horizon}."
             )
             config = config.replace(horizon=Config.horizon)
+        if config.dataset != "events" and config.hint != Config.hint:
+            warnings.append(
+                f"Timing hint (hint): applies to the generated events only, so it is back at {Config.hint}."
+            )
+            config = config.replace(hint=Config.hint)
         per_epoch = 3 * config.train_windows * config.steps**2
         if config.dataset == "events" and per_epoch * 5 > MAX_WORK:  # too long to train even a few epochs
             longest = int((MAX_WORK / (5 * 3 * config.train_windows)) ** 0.5)
@@ -148,7 +184,8 @@ class Config(ConfigBase):
             )
             config = config.replace(horizon=horizon)
             per_epoch = 3 * config.train_windows * config.steps**2
-        epochs = max(1, min(MAX_WORK // per_epoch, MAX_STEPS // config.steps_per_epoch()))
+        limit = MAX_WORK if config.network == "bilstm" else PAPER_MAX_WORK
+        epochs = max(1, min(limit // per_epoch, MAX_STEPS // config.steps_per_epoch()))
         if epochs < config.epochs:
             warnings.append(
                 f"Epochs (epochs): {config.epochs} epochs of {config.train_windows} windows of "
@@ -162,3 +199,26 @@ class Config(ConfigBase):
 def seed_preset() -> Config:
     """The seed's own set-up: its six windows, a 100-unit BiLSTM, 100 full-batch steps of Adam at 0.01."""
     return Config(dataset="seed", units=100, epochs=100, batch_size=6, learning_rate=0.01)
+
+
+# The DILATE paper's synthetic experiment (Le Guen & Thome, NeurIPS 2019, Table 1; official code
+# vincent-leguen/DILATE): its data, its GRU encoder–decoder (128 units, decoder head 16), batch 100, Adam, γ = 0.01,
+# α = 0.5. Where we differ, to reach its numbers in fewer steps: Adam at PAPER_LEARNING_RATE instead of a constant
+# 0.001, decayed by the one cosine schedule, and PAPER_EPOCHS instead of 300–500 (time to quality, measured on seed
+# 0: DILATE's MSE/DTW/TDI in the paper's scaling are 1.54/27.0/12.5 after 100 of 200 epochs, 1.38/20.6/14.8 after
+# 165; a 150-epoch schedule ends at 1.54/29.9/12.6).
+PAPER_LEARNING_RATE = 0.005
+
+
+def paper_preset() -> Config:
+    """The DILATE paper's protocol on its synthetic set (the page's "paper protocol")."""
+    return Config(
+        dataset="dilate_synthetic",
+        network="seq2seq_gru",
+        units=128,
+        batch_size=100,
+        learning_rate=PAPER_LEARNING_RATE,
+        epochs=PAPER_EPOCHS,
+        alpha=0.5,
+        gamma=0.01,
+    )
