@@ -174,9 +174,15 @@ class RayBackend:
         return max(1, int(cpus // self.cpus_per_job))
 
     def close(self) -> None:
-        if self._started_ray:
-            import ray
+        import ray
 
+        if self._events is not None and ray.is_initialized():
+            try:
+                ray.kill(self._events)  # the Ray was someone else's: leave no idle actor behind in it
+            except Exception as error:
+                log.info("stopping the progress actor: %s", error)
+            self._events = None
+        if self._started_ray:
             ray.shutdown()
             self._started_ray = False
         self.ready = False
@@ -275,16 +281,13 @@ class RayWorker:
         self._ref: Any = None
         self._inbox: collections.deque = collections.deque()
         self._alive = True
-        self.submitted_at = 0.0
-        self.started_at = 0.0  # when the task's first report arrived (the Ray overhead is the difference)
 
     # -- the pipe's surface ----------------------------------------------------------------------------------
     def send(self, message: tuple) -> None:
         from seqcore.jobs import FAILED
 
         job_id, scenario_name, config = message
-        self._job, self.node, self.task_pid, self.started_at = message, None, None, 0.0
-        self.submitted_at = time.monotonic()
+        self._job, self.node, self.task_pid = message, None, None
         if not self.backend.ready:
             self._inbox.append((FAILED, job_id, {"message": CLUSTER_GONE}))
             return
@@ -344,6 +347,6 @@ class RayWorker:
         job_id = self._job[0]
         for kind, payload in reports:
             if kind == "started":
-                self.node, self.task_pid, self.started_at = payload.get("node"), payload.get("pid"), time.monotonic()
+                self.node, self.task_pid = payload.get("node"), payload.get("pid")
             else:
                 self._inbox.append((kind, job_id, payload))
