@@ -136,11 +136,16 @@ class Config(ConfigBase):
         if fixed.seconds_per_epoch() > MAX_SECONDS:  # even one epoch is too long: fewer windows first
             share = MAX_SECONDS / fixed.seconds_per_epoch()
             windows = max(100, int(self.train_windows * share) // 100 * 100)
-            fixed = fixed.replace(train_windows=windows)
-            warnings.append(
-                f"Training windows (train_windows): one epoch of {self.train_windows} windows at "
-                f"this size is more work than one run may do here; using {windows}."
-            )
+            # The cost counts whole batches, so a share of the windows may not be a share of the cost: step down
+            # until it fits, so that the link of the result comes back unchanged.
+            while windows > 100 and fixed.replace(train_windows=windows).seconds_per_epoch() > MAX_SECONDS:
+                windows -= 100
+            if windows < self.train_windows:
+                fixed = fixed.replace(train_windows=windows)
+                warnings.append(
+                    f"Training windows (train_windows): one epoch of {self.train_windows} windows at "
+                    f"this size is more work than one run may do here; using {windows}."
+                )
         epochs = max(1, min(self.epochs, int(MAX_SECONDS // fixed.seconds_per_epoch())))
         if epochs < self.epochs:
             fixed = fixed.replace(epochs=epochs)
