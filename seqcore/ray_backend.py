@@ -45,6 +45,7 @@ NODE_LOST = (
 OUT_OF_MEMORY = "The run ran out of memory on the training cluster. Try fewer or shorter sequences, or fewer units."
 DAMAGED = "The finished run came back damaged from the training cluster, so it was not kept. Press Train to try again."
 LOOPBACK_ONLY = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"  # "0": Ray treats this machine as a one-machine cluster
+CONNECT_TIMEOUT_S = 30  # a cluster that has not answered by then is unreachable (runs fail plainly)
 RETRY_CONNECT_S = 30.0  # after a failed connection, try again this much later
 RESULT_TIMEOUT_S = 60.0  # fetching a finished run's bundle (a few MB) from the object store
 
@@ -100,7 +101,9 @@ class RayBackend:
         self.recycle_after = recycle_after
         self.ready = False
         self.unreachable = False  # the last attempt to connect failed
+        self.connect_timeout_s = _env_int("SEQCORE_RAY_CONNECT_TIMEOUT_S", CONNECT_TIMEOUT_S)
         self._tried_at = -RETRY_CONNECT_S
+        self._connecting: threading.Thread | None = None
         self._started_ray = False  # this backend started the Ray it uses (so it shuts it down)
         self._events: Any = None
         self._task: Any = None
@@ -110,24 +113,32 @@ class RayBackend:
 
     # -- connection ---------------------------------------------------------------------------------------
     def connect(self) -> bool:
-        """Connect (or retry a failed connection, at most every RETRY_CONNECT_S); True once ready."""
-        if self.ready or time.monotonic() - self._tried_at < RETRY_CONNECT_S:
-            return self.ready
-        self._tried_at = time.monotonic()
+        """True once connected. Connecting happens in a thread of its own (``ray.init`` on an address where no
+        head answers may wait for minutes): after ``$SEQCORE_RAY_CONNECT_TIMEOUT_S`` (30) without an answer the
+        cluster counts as unreachable, and a failed attempt is tried again RETRY_CONNECT_S later."""
+        if self.ready:
+            return True
+        now = time.monotonic()
+        connecting = self._connecting is not None and self._connecting.is_alive()
+        if connecting and now - self._tried_at > self.connect_timeout_s and not self.unreachable:
+            log.error("the Ray cluster at %s has not answered for %.0f s", self.address, self.connect_timeout_s)
+            self.unreachable = True
+        if not connecting and now - self._tried_at >= RETRY_CONNECT_S:
+            self._tried_at = now
+            self._connecting = threading.Thread(target=self._try_connect, name="seqcore-ray-connect", daemon=True)
+            self._connecting.start()
+            self._connecting.join(timeout=self.connect_timeout_s)
+        return self.ready
+
+    def _try_connect(self) -> None:
         try:
             self._connect()
         except Exception as error:  # any failure to reach the cluster: the visitor gets CLUSTER_GONE
             log.error("cannot use the Ray cluster at %s: %s: %s", self.address, type(error).__name__, error)
             self.unreachable = True
-            return False
+            return
         self.ready, self.unreachable = True, False
-        log.info(
-            "training on Ray at %s: %d CPUs per run, %d run(s) at once",
-            self.address,
-            self.cpus_per_job,
-            self.capacity(),
-        )
-        return True
+        log.info("training on Ray at %s: %d CPUs per run, %d at once", self.address, self.cpus_per_job, self.capacity())
 
     def _connect(self) -> None:
         if self.address == "local":

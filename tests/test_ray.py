@@ -231,3 +231,38 @@ def test_a_bundle_is_published_only_when_it_is_the_run_asked_for_and_whole(tmp_p
             publish_bundle(store, key, bundle)
     assert not (tmp_path / "escape.keras").exists() and store.entries() == []
     assert not list((tmp_path / "cache").glob(".tmp-*"))  # nothing half-written is left
+
+
+UNREACHABLE = """
+import sys, time
+sys.path.insert(0, {root!r})
+import seqcore
+from seqcore.jobs import FINISHED, JobManager
+scenario = seqcore.get_scenario("counting")
+manager = JobManager({cache!r}, abandon_s=600)
+job = manager.submit(scenario, scenario.Config.from_params({params!r})[0], "visitor")
+while (status := manager.status(job, watcher="visitor")).state not in FINISHED:
+    time.sleep(0.1)
+print(manager.backend, status.state, status.error, sep="|")
+manager.shutdown()
+"""
+
+
+@pytest.mark.parametrize("fallback", ["", "local"])
+def test_a_cluster_that_cannot_be_reached_fails_runs_plainly_or_falls_back_when_allowed(tmp_path, fallback):
+    from seqcore.ray_backend import CLUSTER_GONE
+
+    code = UNREACHABLE.format(root=str(ROOT), cache=str(tmp_path), params={**TINY_COUNTING, "seed": "40"})
+    env = {
+        **os.environ,
+        "SEQCORE_RAY_ADDRESS": "ray://127.0.0.1:9",  # loopback, where nothing listens
+        "SEQCORE_RAY_CONNECT_TIMEOUT_S": "3",
+        "SEQCORE_RAY_FALLBACK": fallback,
+    }
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240, env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    backend, state, error = out.stdout.strip().splitlines()[-1].split("|")
+    if fallback:
+        assert (backend, state, error) == ("local", "done", "")  # trained on this machine's own workers
+    else:
+        assert (backend, state, error) == ("ray", "failed", CLUSTER_GONE)
