@@ -187,7 +187,7 @@ class JobManager:
         from seqcore.worker import UNSAVED_MAX_BYTES
 
         if max_concurrent is None:
-            max_concurrent = int(_env_number("SEQCORE_MAX_TRAININGS", 1))
+            max_concurrent = max(1, int(_env_number("SEQCORE_MAX_TRAININGS", 1)))
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent: must be at least 1; received {max_concurrent}")
         self.store = Store(cache_root)

@@ -13,7 +13,6 @@ page, else the default — under a banner that says which.
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from typing import Any
 
@@ -33,8 +32,7 @@ log = logging.getLogger(__name__)
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     """One per app process, shared by every visitor (that is what bounds the work)."""
-    limit = int(os.environ.get("SEQCORE_MAX_TRAININGS", "1") or 1)
-    return JobManager(max_concurrent=max(limit, 1))
+    return JobManager()  # it reads $SEQCORE_MAX_TRAININGS (a value that is not a count leaves the default)
 
 
 @st.cache_resource(show_spinner=False)
