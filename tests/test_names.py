@@ -57,3 +57,22 @@ def test_variants_differ_by_more_than_colour():
         styles = [(v.dash, v.marker) for v in scenario.variants]
         assert len(set(styles)) == len(styles), f"{scenario.name}: two variants share a dash and marker"
         assert len({v.name for v in scenario.variants}) == len(scenario.variants)
+
+
+def test_every_choice_in_a_select_box_reads_as_a_name_with_its_acronyms_written_as_its_field_writes_them():
+    from seqcore.ui.form import choice_label
+
+    choices = {
+        choice
+        for name in seqcore.SCENARIOS
+        for spec in seqcore.get_scenario(name).Config.specs()
+        for choice in (spec.choices or ())
+    }
+    labels = {choice: choice_label(choice) for choice in choices}
+    assert labels["seq2seq_gru"] == "Seq2seq GRU" and labels["dilate_synthetic"] == "DILATE synthetic"
+    assert labels["simple_rnn"] == "Simple RNN" and labels["lstm"] == "LSTM" and labels["bilstm"] == "BiLSTM"
+    helps = [spec.help for name in seqcore.SCENARIOS for spec in seqcore.get_scenario(name).Config.specs()]
+    assert not [text for text in helps if IDENTIFIER.search(text or "")]  # the tooltips name choices by label too
+    for label in labels.values():  # no identifier, and no acronym in lower case
+        acronyms = re.findall(r"\b(rnn|lstm|gru|dilate)\b", label, re.IGNORECASE)
+        assert "_" not in label and all(word.isupper() for word in acronyms), label

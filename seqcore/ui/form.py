@@ -74,9 +74,14 @@ def _widget_params(scenario: Any) -> dict[str, str]:
     return params
 
 
+# Words of choice identifiers that are names: written as their field writes them.
+NAMES = {"rnn": "RNN", "lstm": "LSTM", "bilstm": "BiLSTM", "gru": "GRU", "dilate": "DILATE", "seq2seq": "Seq2seq"}
+
+
 def choice_label(choice: str) -> str:
-    """A choice as a person reads it ("inverse_sigmoid" → "Inverse sigmoid"); the URL keeps the identifier."""
-    text = str(choice).replace("_", " ")
+    """A choice as a person reads it ("inverse_sigmoid" → "Inverse sigmoid", "seq2seq_gru" → "Seq2seq GRU"); the
+    URL keeps the identifier."""
+    text = " ".join(NAMES.get(word, word) for word in str(choice).split("_"))
     return text[:1].upper() + text[1:]
 
 
