@@ -113,9 +113,10 @@ class RayBackend:
 
     # -- connection ---------------------------------------------------------------------------------------
     def connect(self) -> bool:
-        """True once connected. Connecting happens in a thread of its own (``ray.init`` on an address where no
-        head answers may wait for minutes): after ``$SEQCORE_RAY_CONNECT_TIMEOUT_S`` (30) without an answer the
-        cluster counts as unreachable, and a failed attempt is tried again RETRY_CONNECT_S later."""
+        """True once connected. Connecting to a cluster happens in a thread of its own (``ray.init`` on an address
+        where no head answers may wait for minutes; a private ``local`` Ray starts in the calling thread): after
+        ``$SEQCORE_RAY_CONNECT_TIMEOUT_S`` (30) without an answer the cluster counts as unreachable, and a failed
+        attempt is tried again RETRY_CONNECT_S later."""
         if self.ready:
             return True
         now = time.monotonic()
@@ -125,6 +126,12 @@ class RayBackend:
             self.unreachable = True
         if not connecting and now - self._tried_at >= RETRY_CONNECT_S:
             self._tried_at = now
+            if self.address == "local":
+                # Starting a private Ray waits on no head, and must happen here: Ray's processes get SIGKILL when
+                # the thread that started them ends (Linux's parent-death signal), so a helper thread would take
+                # the private cluster with it seconds after it came up.
+                self._try_connect()
+                return self.ready
             self._connecting = threading.Thread(target=self._try_connect, name="seqcore-ray-connect", daemon=True)
             self._connecting.start()
             self._connecting.join(timeout=self.connect_timeout_s)
@@ -152,7 +159,7 @@ class RayBackend:
         if not ray.is_initialized():
             options: dict[str, Any] = {"runtime_env": runtime_env(), "log_to_driver": False}
             if self.address == "local":
-                ray.init(include_dashboard=False, **options)
+                ray.init(address="local", include_dashboard=False, **options)  # never a cluster already running
             else:
                 ray.init(address=self.address, **options)
             self._started_ray = True
