@@ -115,29 +115,20 @@ def peak_rows(table: Mapping[str, Mapping[str, float]], variants: Sequence[Varia
 def paper_rows(table: Mapping[str, Mapping[str, float]], paper: Any, variants: Sequence[Variant]) -> dict[str, dict]:
     """The paper's Table 1 layout in its scaling (MSE × 100, DTW × 100, TDI × 10): for each loss our row, the
     paper's and the official code's (with its seconds of training)."""
+
+    def row(numbers: Mapping[str, float], mse: str, dtw: str, tdi: str) -> dict:
+        return {
+            "MSE ×100": numbers.get(mse),
+            "DTW ×100": numbers.get(dtw),
+            "TDI ×10": numbers.get(tdi),
+            "seconds": numbers.get("seconds"),
+        }
+
     rows = {}
     for variant in variants:
-        ours = table.get(variant.key, {})
-        rows[f"{variant.name}: ours"] = {
-            "MSE ×100": ours.get("mse_x100"),
-            "DTW ×100": ours.get("dtw_x100"),
-            "TDI ×10": ours.get("tdi_x10"),
-            "seconds": None,
-        }
-        published = paper.rows.get(variant.key, {})
-        rows[f"{variant.name}: paper"] = {
-            "MSE ×100": published.get("mse"),
-            "DTW ×100": published.get("dtw"),
-            "TDI ×10": published.get("tdi"),
-            "seconds": None,
-        }
-        official = paper.official.get(variant.key, {})
-        rows[f"{variant.name}: official code"] = {
-            "MSE ×100": official.get("mse"),
-            "DTW ×100": official.get("dtw"),
-            "TDI ×10": official.get("tdi"),
-            "seconds": official.get("seconds"),
-        }
+        rows[f"{variant.name}: ours"] = row(table.get(variant.key, {}), "mse_x100", "dtw_x100", "tdi_x10")
+        rows[f"{variant.name}: paper"] = row(paper.rows.get(variant.key, {}), "mse", "dtw", "tdi")
+        rows[f"{variant.name}: official code"] = row(paper.official.get(variant.key, {}), "mse", "dtw", "tdi")
     return rows
 
 
