@@ -127,7 +127,8 @@ def flood(submissions: int) -> None:
     """One client floods the queue; how long does the next other visitor wait?"""
     import tempfile
 
-    from seqcore.jobs import DONE, FAILED, QUEUED, JobManager, Refused
+    from seqcore.job_states import DONE, FAILED, QUEUED, Refused
+    from seqcore.jobs import JobManager
 
     scenario = SCENARIOS["counting"]
     rng = random.Random(0)

@@ -93,7 +93,8 @@ def _sweep_through_jobs(scenario: Any, plan: Any, progress: Any = None) -> dict 
     """Every point of ``plan`` as a job of a :class:`~seqcore.jobs.JobManager` (all queued at once, so a Ray
     cluster trains them side by side); the payload of :func:`run_sweep` plus ``"backend"``, or None if a point
     failed (the reason is printed)."""
-    from seqcore.jobs import DONE, FINISHED, JobManager
+    from seqcore.job_states import DONE, FINISHED
+    from seqcore.jobs import JobManager
 
     points = len(plan.configs)
     manager = JobManager(max_waiting_per_client=points, max_queue=max(32, points), time_limit_s=3600, abandon_s=3600)

@@ -2,38 +2,34 @@
 
 A Streamlit script thread must never train: TensorFlow leaks memory per model built in a process, a run can
 take a minute, and a visitor may leave or resubmit at any moment. So the app owns one :class:`JobManager`.
-It runs at most ``max_concurrent`` trainings at once, each in a spawned worker process (:mod:`seqcore.worker`)
-that imports TensorFlow once and serves several jobs before it is recycled. Progress comes back per epoch
-through a pipe; a finished worker writes its result to the store (atomically) and the page loads it from there.
-Cancelling or running past the time limit kills the worker: nothing half-written is published. Its successor
-starts at once, so the next run does not wait for TensorFlow's import.
+It runs at most ``max_concurrent`` trainings at once, each in a spawned worker process (:mod:`seqcore.worker`,
+held in a slot of :mod:`seqcore.worker_slots`) that imports TensorFlow once and serves several jobs before it is
+recycled. Progress comes back per epoch through a pipe; a finished worker writes its result to the store
+(atomically) and the page loads it from there. Cancelling or running past the time limit kills the worker:
+nothing half-written is published. Its successor starts at once, so the next run does not wait for TensorFlow's
+import.
 
 A public demo is shared, so the queue is fair:
 
 * Visitors asking for the same configuration share one job; it is killed only when every one of them has
   cancelled it.
 * Each client (the visitor's address, else their session) may have ``max_waiting_per_client`` runs waiting at
-  once (default 2, ``$SEQCORE_MAX_WAITING``); more is refused with :class:`TooManyWaiting`. A run counts as
-  ``config.points()`` runs (a sweep counts as its points); a client with nothing waiting may always queue one.
-* The next run to start is the oldest one of the client served least recently, so one busy client cannot push
-  everyone else back: another visitor's run starts as soon as the run training now ends.
+  once (default 2, ``$SEQCORE_MAX_WAITING``); the next run to start is the oldest one of the client served least
+  recently; waits are estimated from measured run times (all three: :mod:`seqcore.fair_queue`).
 * Pages heartbeat by polling :meth:`JobManager.status` with their ``watcher`` id. A waiting run that nobody has
   polled for ``abandon_s`` seconds (default 15, ``$SEQCORE_ABANDON_S``) leaves the queue; a run already
   training finishes into the cache.
-* Waits are estimated from measured run times (a moving average per scenario of seconds per unit of
-  ``config.work()``), and a full queue says how long until a place frees up.
 
-Messages in :class:`JobStatus` and in the exceptions are plain sentences for a visitor; details (exception
-types, tracebacks, paths) go to the server log.
+Messages in a :class:`~seqcore.job_states.JobStatus` and in the refusals are plain sentences for a visitor;
+details (exception types, tracebacks, paths) go to the server log.
 
 When the cache cannot be written (read-only or full disk) the worker still delivers: the run is saved into a
 private temporary folder instead (or, failing that, its JSON-able parts travel back through the pipe), the job
 ends ``done`` with ``saved=False`` and :meth:`JobManager.unsaved_result` gives the page the result to show
 "without caching".
 
-The keys queued or training live in a small job table beside the cache (``<cache>/.jobs/``, kept by
-:mod:`seqcore.job_table`), rewritten atomically whenever they change; a process that starts after one that died
-reads its table, so :meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
+The keys queued or training live in a job table beside the cache (:mod:`seqcore.job_table`), so that
+:meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
 
 With ``$SEQCORE_RAY_ADDRESS`` set, the slots run their jobs as Ray tasks instead (:mod:`seqcore.ray_backend`:
 a stand-in with a worker's surface, as many slots as the cluster has room for); the queue, the sharing, the
@@ -49,22 +45,19 @@ import os
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seqcore.fair_queue import FairQueue, points_of, work_of
+from seqcore.job_states import CANCELLED, DONE, FAILED, FINISHED, QUEUED, RUNNING, Job, JobStatus
 from seqcore.job_table import JobTable
-from seqcore.worker import worker_main
+from seqcore.worker_slots import Slot
 
 RAY_CAPACITY_EVERY_S = 5.0  # how often the number of slots follows the Ray cluster's size
 
-QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-FINISHED = (DONE, FAILED, CANCELLED)
 KEEP_FINISHED_SECONDS = 600  # a finished job's status (and an unsaved result) stays readable this long
 POLL_SECONDS = 0.05
 MAX_EVENTS = 300  # progress events kept per job; older ones are thinned, each variant's latest is kept
-DEFAULT_RUN_SECONDS = 20.0  # a guess for a scenario no run of which has been measured yet
-AVERAGE_WEIGHT = 0.3  # weight of the newest run in the moving average of run times
 UNSAVED_NOTICE = "Results can't be saved here; showing them without caching."
 
 log = logging.getLogger(__name__)
@@ -76,95 +69,6 @@ def _env_number(name: str, default: float) -> float:
     except ValueError:
         return default
     return value if math.isfinite(value) and value > 0 else default
-
-
-class Refused(Exception):
-    """A run was not queued; ``str(error)`` (also ``visitor_message``) is a plain sentence for the visitor."""
-
-    @property
-    def visitor_message(self) -> str:
-        return str(self)
-
-
-class QueueFull(Refused):
-    """Too many runs are waiting; the message says how long until a place frees up."""
-
-
-class TooManyWaiting(Refused):
-    """This client already has its share of runs waiting."""
-
-
-@dataclass
-class JobStatus:
-    """A snapshot of one job, safe to read from any thread."""
-
-    job_id: str
-    key: str
-    scenario: str
-    state: str
-    queue_position: int  # 1 = next to start; 0 when not queued
-    fraction: float
-    events: list[dict]  # progress events; only each variant's latest one keeps its "snapshot"
-    error: str  # a plain sentence for the visitor ('' unless failed or cancelled)
-    seconds: float  # training time so far (0 while queued)
-    estimated_wait_s: float = 0.0  # while queued: about how long until it starts
-    saved: bool = True  # False: done, but the cache could not be written (see JobManager.unsaved_result)
-    notice: str = ""  # a plain sentence to show beside a finished run ('' when there is nothing to say)
-
-
-@dataclass
-class _Job:
-    job_id: str
-    key: str
-    scenario: str
-    config: Any
-    subscribers: set[str]
-    clients: set[str]
-    points: int
-    work: float
-    watchers: dict[str, float] = field(default_factory=dict)  # watcher → when it last polled
-    state: str = QUEUED
-    events: list[dict] = field(default_factory=list)
-    error: str = ""
-    created: float = field(default_factory=time.monotonic)
-    started: float = 0.0
-    finished_at: float = 0.0
-    unsaved: dict | None = None  # Store.unsaved_payload(...) when the result could not be cached
-    unsaved_result: Any = None
-
-
-@dataclass
-class _Slot:
-    """One worker process and the job it is running (if any)."""
-
-    process: Any = None
-    connection: Any = None
-    job: _Job | None = None
-    jobs_served: int = 0
-    replace_killed: bool = False  # a worker was killed here (cancel, time limit): start its successor at once
-
-
-def _about(seconds: float) -> str:
-    """A duration as a visitor reads it: '20 s', '3 min'."""
-    if seconds < 60:
-        return f"{max(5, round(seconds / 5) * 5):.0f} s"
-    return f"{math.ceil(seconds / 60):.0f} min"
-
-
-# -- the manager ------------------------------------------------------------------------------------------------
-def _points(config: Any) -> int:
-    try:
-        return max(1, int(config.points()))
-    except Exception:  # a config without points(): one run
-        return 1
-
-
-def _work(config: Any) -> float:
-    try:
-        work = float(config.work())
-    except Exception:
-        return 1.0
-    return work if math.isfinite(work) and work > 0 else 1.0
 
 
 class JobManager:
@@ -203,11 +107,10 @@ class JobManager:
         self.abandon_s = float(abandon_s if abandon_s is not None else _env_number("SEQCORE_ABANDON_S", 15.0))
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
-        self._jobs: dict[str, _Job] = {}
-        self._queue: list[_Job] = []  # in order of arrival; _order() gives the order they start in
-        self._last_start: dict[str, float] = {}  # client → when one of its runs last started
-        self._seconds_per_work: dict[str, float] = {}  # scenario → moving average
-        self._slots = [_Slot() for _ in range(max_concurrent)]
+        self._jobs: dict[str, Job] = {}
+        self._queue: list[Job] = []  # in order of arrival; the fair queue gives the order they start in
+        self._fair_queue = FairQueue()  # when each client was last served, how long runs take
+        self._slots = [Slot() for _ in range(max_concurrent)]
         self._table = JobTable(self.store.root)
         self._ray = None
         if os.environ.get("SEQCORE_RAY_ADDRESS", "").strip():  # only then is ray imported
@@ -226,14 +129,16 @@ class JobManager:
 
         ``client`` identifies the visitor for the fair share (their address; defaults to ``subscriber``). An
         identical run already queued or running is shared rather than started twice (and costs no share).
-        Raises :class:`TooManyWaiting` or :class:`QueueFull` (both :class:`Refused`) with a plain message.
+        Raises :class:`~seqcore.job_states.TooManyWaiting` or :class:`~seqcore.job_states.QueueFull` (both
+        :class:`~seqcore.job_states.Refused`) with a plain message.
         """
         from seqcore.store import entry_key
 
         key = entry_key(scenario.name, config, scenario.version)
         client = client or subscriber
-        self._seed_estimate(scenario)
+        estimate = self._fair_queue.bundled_estimate(scenario, self.store)  # outside the lock: it reads the store
         with self._lock:
+            self._fair_queue.seed_estimate(scenario.name, estimate)
             now = time.monotonic()
             for job in self._jobs.values():
                 if job.key == key and job.state in (QUEUED, RUNNING):
@@ -241,24 +146,11 @@ class JobManager:
                     job.clients.add(client)
                     job.watchers[subscriber] = now
                     return job.job_id
-            points = _points(config)
-            waiting = sum(job.points for job in self._queue if client in job.clients)
-            if waiting and waiting + points > self.max_waiting_per_client:
-                raise TooManyWaiting(
-                    f"You already have {waiting} run{'s' if waiting != 1 else ''} waiting for a trainer (a sweep "
-                    f"counts as one run per point). Wait until {'one starts' if waiting != 1 else 'it starts'}"
-                    f" or cancel it, then press Train again."
-                )
-            queued = sum(job.points for job in self._queue)
-            if self._queue and queued + points > self.max_queue:
-                waits = self._waits()
-                ahead = max((waits[job.job_id] + self._expected(job) for job in self._queue), default=0.0)
-                free = min(waits.values(), default=0.0)
-                raise QueueFull(
-                    f"The queue is full: {len(self._queue)} runs are waiting, about {_about(ahead)} of training "
-                    f"ahead. A place frees up in about {_about(max(free, 5.0))}; please try again then."
-                )
-            job = _Job(
+            points = points_of(config)
+            self._fair_queue.admit(
+                self._queue, client, points, self._running(), self.max_waiting_per_client, self.max_queue
+            )
+            job = Job(
                 job_id=uuid.uuid4().hex[:12],
                 key=key,
                 scenario=scenario.name,
@@ -266,7 +158,7 @@ class JobManager:
                 subscribers={subscriber},
                 clients={client},
                 points=points,
-                work=_work(config),
+                work=work_of(config),
                 watchers={subscriber: now},
             )
             self._jobs[job.job_id] = job
@@ -286,9 +178,9 @@ class JobManager:
                 job.watchers[watcher] = now
             position, wait = 0, 0.0
             if job.state == QUEUED and job in self._queue:
-                order = self._order()
+                order = self._fair_queue.order(self._queue)
                 position = order.index(job) + 1
-                wait = self._waits(order).get(job.job_id, 0.0)
+                wait = self._fair_queue.waits(order, self._running()).get(job.job_id, 0.0)
             fraction = 1.0 if job.state == DONE else (job.events[-1].get("fraction", 0.0) if job.events else 0.0)
             end = job.finished_at or now
             return JobStatus(
@@ -372,62 +264,9 @@ class JobManager:
         if self._ray is not None:
             self._ray.close()
 
-    # -- fairness and estimates (call with the lock held) ----------------------------------------------------
-    def _order(self) -> list[_Job]:
-        """Queued jobs in the order they will start: each time, the oldest job of the client served least
-        recently (a client never served comes first)."""
-        last = dict(self._last_start)
-        pending = list(self._queue)
-        order = []
-        tick = time.monotonic()
-        while pending:
-            job = min(pending, key=lambda j: min(last.get(c, -math.inf) for c in j.clients))  # first of equals
-            pending.remove(job)
-            order.append(job)
-            tick += 1.0
-            for client in job.clients:
-                last[client] = tick
-        return order
-
-    def _expected(self, job: _Job) -> float:
-        rate = self._seconds_per_work.get(job.scenario)
-        return rate * job.work if rate else DEFAULT_RUN_SECONDS
-
-    def _waits(self, order: list[_Job] | None = None) -> dict[str, float]:
-        """Estimated seconds until each queued job starts (trainers taken in turn by the queue's order)."""
-        now = time.monotonic()
-        free = sorted(
-            max(self._expected(s.job) - (now - s.job.started), 1.0) if s.job is not None else 0.0 for s in self._slots
-        )
-        waits = {}
-        for job in order if order is not None else self._order():
-            soonest = free.pop(0)
-            waits[job.job_id] = soonest
-            free.append(soonest + self._expected(job))
-            free.sort()
-        return waits
-
-    def _seed_estimate(self, scenario: Any) -> None:
-        """Before a scenario's first run here, estimate from its default run's recorded time (the bundle)."""
-        if scenario.name in self._seconds_per_work:
-            return
-        from seqcore.store import entry_key
-
-        try:
-            default = scenario.Config()
-            seconds = self.store.recorded_seconds(entry_key(scenario.name, default, scenario.version))
-        except Exception:  # an estimate is a nicety; never fail a submit over it
-            seconds = None
-        if seconds:
-            with self._lock:
-                self._seconds_per_work.setdefault(scenario.name, seconds / _work(default))
-
-    def _record_time(self, job: _Job) -> None:
-        measured = (job.finished_at - job.started) / job.work
-        old = self._seconds_per_work.get(job.scenario)
-        self._seconds_per_work[job.scenario] = (
-            measured if old is None else ((1 - AVERAGE_WEIGHT) * old + AVERAGE_WEIGHT * measured)
-        )
+    def _running(self) -> list[Job | None]:
+        """The job each trainer runs now (None: idle), for the wait estimates."""
+        return [slot.job for slot in self._slots]
 
     def _write_table(self) -> None:
         self._table.write({job.key for job in self._jobs.values() if job.state in (QUEUED, RUNNING)})
@@ -461,7 +300,7 @@ class JobManager:
         capacity = ray.capacity()
         with self._lock:
             while len(self._slots) < capacity:
-                self._slots.append(_Slot())
+                self._slots.append(Slot())
             for slot in [s for s in self._slots if s.job is None][: max(0, len(self._slots) - capacity)]:
                 self._kill(slot)
                 self._slots.remove(slot)
@@ -475,7 +314,7 @@ class JobManager:
                 job, CANCELLED, "Nobody was watching this run any more, so it left the queue before it started."
             )
 
-    def _service(self, slot: _Slot) -> None:
+    def _service(self, slot: Slot) -> None:
         """Read a slot's messages, enforce its time limit, and give it the next queued job when idle."""
         if slot.job is not None:
             try:
@@ -523,16 +362,15 @@ class JobManager:
                 except OSError as error:  # out of processes or memory: try again on the next tick
                     log.error("could not start a training worker: %s", error)
                     return
-            job = self._order()[0]
+            job = self._fair_queue.order(self._queue)[0]
             self._queue.remove(job)
             job.state, job.started = RUNNING, time.monotonic()
-            for client in job.clients:
-                self._last_start[client] = job.started
+            self._fair_queue.started(job)
             slot.job = job
             slot.connection.send((job.job_id, job.scenario, job.config))
             self._write_table()
 
-    def _handle(self, slot: _Slot, message: tuple) -> None:
+    def _handle(self, slot: Slot, message: tuple) -> None:
         kind, job_id, payload = message
         job = slot.job
         if job is None or job_id != job.job_id:
@@ -552,12 +390,12 @@ class JobManager:
                 job.unsaved = payload.get("unsaved")
             self._finish(job, kind, payload.get("message", "") if kind == FAILED else "")
             if kind == DONE:
-                self._record_time(job)
+                self._fair_queue.record_time(job)
             slot.job = None
             slot.jobs_served += 1
 
     @staticmethod
-    def _add_event(job: _Job, event: dict) -> None:
+    def _add_event(job: Job, event: dict) -> None:
         """Append a progress event; only each variant's latest snapshot is kept, and old events are thinned."""
         events = job.events
         if event.get("snapshot") is not None:
@@ -573,36 +411,17 @@ class JobManager:
             recent = len(events) - MAX_EVENTS // 2
             events[:] = [e for i, e in enumerate(events) if i in keep or i % 2 == 0 or i >= recent]
 
-    def _start_worker(self, slot: _Slot) -> None:
-        if self._ray is not None:
-            worker = self._ray.worker()
-            slot.process, slot.connection, slot.jobs_served, slot.replace_killed = worker, worker, 0, False
-            return
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=worker_main,
-            name="seqcore-worker",
-            args=(child, str(self.store.root), str(self.fallback_root), self.recycle_after, self.threads),
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        slot.process, slot.connection, slot.jobs_served, slot.replace_killed = process, parent, 0, False
+    def _start_worker(self, slot: Slot) -> None:
+        worker_args = (str(self.store.root), str(self.fallback_root), self.recycle_after, self.threads)
+        slot.start_worker(self._ray, self._context, worker_args)
 
-    def _kill(self, slot: _Slot) -> None:
-        slot.replace_killed = slot.process is not None
-        if slot.process is not None and slot.connection is not None:
-            pid = slot.process.pid
-            slot.process.kill()
-            slot.process.join(timeout=5)
-            slot.connection.close()
-            if pid:  # a Ray task has no process here, and wrote nothing into this cache
-                self.store.discard_temp(pid)  # whatever the killed worker was writing goes too
+    def _kill(self, slot: Slot) -> None:
+        slot.kill_worker(self.store)
         if slot.job is not None and slot.job.state == RUNNING:
             self._finish(slot.job, CANCELLED, "Stopped.")
         slot.process = slot.connection = slot.job = None
 
-    def _finish(self, job: _Job, state: str, error: str) -> None:
+    def _finish(self, job: Job, state: str, error: str) -> None:
         job.state, job.error, job.finished_at = state, error, time.monotonic()
         for slot in self._slots:
             if slot.job is job:
@@ -615,5 +434,4 @@ class JobManager:
             j.job_id for j in self._jobs.values() if j.state in FINISHED and now - j.finished_at > KEEP_FINISHED_SECONDS
         ]:
             del self._jobs[job_id]
-        for client in [c for c, when in self._last_start.items() if now - when > KEEP_FINISHED_SECONDS]:
-            del self._last_start[client]
+        self._fair_queue.forget_clients(older_than_s=KEEP_FINISHED_SECONDS)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import seqcore
+from seqcore.job_states import DONE, FAILED
 
 ADDRESS_VARIABLE = "SEQCORE_RAY_ADDRESS"
 CLUSTER_GONE = (
@@ -247,7 +248,6 @@ class RayBackend:
         import ray
         from ray import exceptions
 
-        from seqcore.jobs import DONE, FAILED
         from seqcore.manifest import StoreError
         from seqcore.ray_task import publish_bundle, unsaved_bundle_payload
         from seqcore.scenarios import get_scenario
@@ -302,8 +302,6 @@ class RayWorker:
 
     # -- the pipe's surface ----------------------------------------------------------------------------------
     def send(self, message: tuple) -> None:
-        from seqcore.jobs import FAILED
-
         job_id, scenario_name, config = message
         self._job, self.node, self.task_pid = message, None, None
         if not self.backend.ready:

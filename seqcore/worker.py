@@ -13,13 +13,14 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+from seqcore.job_states import DONE, FAILED
+
 UNSAVED_MAX_BYTES = 100 * 1024 * 1024  # the private folder for runs the cache could not take
 
 
 def worker_main(connection: Any, cache_root: str, fallback_root: str, recycle_after: int, threads: int = 0) -> None:
     """The worker process: run jobs sent down the pipe until told to stop or recycled. ``threads`` (when > 0)
     bounds TensorFlow's thread pools, so that several trainings at once share the cores instead of fighting."""
-    from seqcore.jobs import DONE, FAILED  # here, not at the top: seqcore.jobs imports this module
     from seqcore.scenarios import get_scenario
     from seqcore.store import Store, entry_key
 

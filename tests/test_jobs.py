@@ -118,7 +118,8 @@ def test_find_re_attaches_by_configuration_key(manager):
 
 
 def test_events_keep_only_the_latest_snapshot_per_variant_and_stay_bounded():
-    from seqcore.jobs import MAX_EVENTS, _Job
+    from seqcore.job_states import Job as _Job
+    from seqcore.jobs import MAX_EVENTS
 
     job = _Job("j", "k", "s", None, {"a"}, {"a"}, 1, 1.0)
     for epoch in range(1, 1001):

@@ -6,7 +6,8 @@ import time
 import pytest
 
 import seqcore
-from seqcore.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobManager, QueueFull, TooManyWaiting
+from seqcore.job_states import QueueFull, TooManyWaiting
+from seqcore.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobManager
 from tests.conftest import TINY_COUNTING
 
 SCENARIO = seqcore.get_scenario("counting")

@@ -19,7 +19,8 @@ from typing import Any
 import streamlit as st
 
 from seqcore import plots
-from seqcore.jobs import DONE, FAILED, QUEUED, RUNNING, JobManager, Refused
+from seqcore.job_states import DONE, FAILED, QUEUED, RUNNING, Refused
+from seqcore.jobs import JobManager
 from seqcore.result import Result
 from seqcore.store import Store, StoreError, entry_key
 from seqcore.ui.charts import chart, sample_key

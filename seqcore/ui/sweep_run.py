@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqcore.jobs import DONE, FAILED, QUEUED, RUNNING, Refused
+from seqcore.job_states import DONE, FAILED, QUEUED, RUNNING, Refused
 from seqcore.sweep import SweepPlan, format_value
 from seqcore.sweep_figure import figure_title, sweep_figure
 from seqcore.ui.charts import chart
