@@ -128,14 +128,25 @@ def load_shipped(plan: SweepPlan, version: str) -> dict | None:
 
 
 def story_plans(scenario: Any) -> list[SweepPlan]:
-    """The scenario's story sweeps, planned at the default configuration (what ships)."""
+    """The scenario's story sweeps, planned at their presets (what ships), in STORY_SWEEPS' order. A sweep of the
+    default must fit a visitor's work cap (the panel offers it); one of another set-up is trained only by
+    ``pretrain-sweeps`` and drawn from its file, so it has no cap."""
     plans = []
     for story in STORY_SWEEPS.get(scenario.name, []):
-        plan, warnings = plan_sweep(scenario, scenario.Config(), story.param, list(story.values))
+        max_work = None if story.preset == "default" else math.inf
+        plan, warnings = plan_sweep(scenario, scenario.preset(story.preset), story.param, list(story.values), max_work)
         if plan is None or list(plan.values) != list(story.values):
             raise ValueError(
                 f"STORY_SWEEPS[{scenario.name!r}]: the {story.param} sweep {list(story.values)} must "
-                f"plan unchanged at the default configuration; received {warnings}"
+                f"plan unchanged at the {story.preset} configuration; received {warnings}"
             )
         plans.append(plan)
     return plans
+
+
+def shipped_story(scenario: Any, param: str, preset: str = "default") -> dict | None:
+    """The shipped results of the scenario's story sweep of ``param`` at ``preset`` (None if none ships)."""
+    for story, plan in zip(STORY_SWEEPS.get(scenario.name, []), story_plans(scenario)):
+        if (story.param, story.preset) == (param, preset):
+            return load_shipped(plan, scenario.version)
+    return None

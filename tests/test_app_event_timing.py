@@ -106,6 +106,22 @@ def test_the_paper_set_up_opens_the_shipped_paper_run_at_once():
     ours = frames[1].loc["DILATE: ours"]
     assert list(frames[1].columns)[:3] == ["MSE ×100", "DTW ×100", "TDI ×10"] and ours.iloc[0] != "—"
     assert any("follows the paper's protocol" in c.value for c in app.caption)
+    # Beside our run: the shipped spread over seeds 0–4 of the same set-up, and a sentence computed from it.
+    assert list(frames[1].index)[:4] == ["MSE: ours", "MSE: ours, 5 seeds", "MSE: paper", "MSE: official code"]
+    assert all(" ± " in cell for cell in frames[1].loc["DILATE: ours, 5 seeds"].iloc[:3])
+    [note] = [c.value for c in app.caption if "seeds 0–4" in c.value]
+    assert "within two of our standard deviations" in note
+
+
+def test_a_changed_paper_run_does_not_borrow_the_paper_set_ups_spread():
+    app = train_and_wait(
+        "event_timing",
+        {"dataset": "dilate_synthetic", "network": "seq2seq_gru", "epochs": "1", "units": "4", "batch_size": "100"},
+    )
+    assert not app.exception and not app.error
+    frames = [frame.value for frame in app.dataframe]
+    assert not [row for row in frames[1].index if "seeds" in row]
+    assert any("Ours is one seed" in c.value for c in app.caption)
 
 
 def test_the_seed_sets_notes_are_on_the_page_after_training_and_from_the_cache():

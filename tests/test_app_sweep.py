@@ -78,7 +78,10 @@ def test_run_sweep_on_a_shipped_sweep_trains_nothing(no_training):
     assert app.query_params["sweep"] in ("train_length", ["train_length"])  # pressed: the link carries it now
 
 
-@pytest.mark.parametrize("name,story", [(name, story) for name, stories in STORY_SWEEPS.items() for story in stories])
+@pytest.mark.parametrize(
+    "name,story",
+    [(name, story) for name, stories in STORY_SWEEPS.items() for story in stories if story.preset == "default"],
+)
 def test_every_shipped_story_sweep_draws_from_its_link_with_no_training(no_training, name, story):
     app = open_sweep({"sweep": story.param, "values": format_values(story.values)}, name=name)
     assert not app.exception and not app.warning

@@ -63,3 +63,21 @@ def test_every_page_draws_its_default_charts_without_an_error(server, browser, s
 def test_counting_trains_from_a_link_in_the_browser(server, browser, shots):
     url = f"{server}/counting?{urlencode({**TINY_COUNTING, 'seed': '11'})}"
     assert open_and_wait_for_charts(browser, url, shots, "counting-trained", minimum=5, press_train=True) >= 5
+
+
+def test_the_paper_set_up_link_shows_our_spread_over_seeds_beside_the_papers_table(server, browser, shots):
+    # The shared link of the Paper set-up opens its shipped run and, beside it, the shipped seeds 0–4 spread.
+    paper = seqcore.get_scenario("event_timing").preset("paper")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/event_timing?{urlencode(paper.to_params())}", timeout=60_000)
+        note = page.get_by_text("is the Paper set-up trained with seeds 0–4")
+        note.wait_for(timeout=120_000)
+        assert "within two of our standard deviations" in note.inner_text()
+        page.wait_for_function("document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas').length >= 2")
+        page.wait_for_timeout(1000)  # the grid paints its cells after the canvas appears
+        page.get_by_text("Beside the paper").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "event_timing-paper.png"))
+        assert page.locator(ERROR_SELECTOR).count() == 0
+    finally:
+        page.close()

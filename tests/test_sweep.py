@@ -157,18 +157,18 @@ def test_values_are_written_so_that_they_parse_back_exactly():
     assert format_value(0.5) == "0.5" and format_value(40) == "40" and format_value(1.0) == "1"
 
 
-def bundled_metrics(name):
+def bundled_metrics(name, preset="default"):
     scenario = seqcore.get_scenario(name)
-    folder = BUNDLED_DIR / entry_key(name, scenario.Config(), scenario.version)
+    folder = BUNDLED_DIR / entry_key(name, scenario.preset(preset), scenario.version)
     return json.loads((folder / "manifest.json").read_text())["metrics"]
 
 
 @pytest.mark.parametrize("name", list(STORY_SWEEPS))
 def test_story_sweeps_plan_unchanged_and_draw_metrics_every_run_reports(name):
     scenario = seqcore.get_scenario(name)
-    metrics = bundled_metrics(name)
     for story, sweep in zip(STORY_SWEEPS[name], story_plans(scenario)):
-        assert sweep.values == tuple(story.values)
+        assert sweep.values == tuple(story.values) and sweep.base == scenario.preset(story.preset)
+        metrics = bundled_metrics(name, story.preset)
         for metric in story.metrics:
             assert any(key.endswith(f"/{metric}") for key in metrics), f"{name}: no variant reports {metric}"
 
@@ -234,18 +234,27 @@ def test_every_story_sweep_ships_fresh(name):
 
 
 @pytest.mark.parametrize("name", list(STORY_SWEEPS))
-def test_a_shipped_point_at_the_default_config_agrees_with_the_bundled_default(name):
+def test_a_shipped_point_at_its_base_config_agrees_with_the_bundled_run(name):
+    # The point a story sweep shares with its preset's bundled run (the default, or event timing's paper set-up
+    # at seed 0) must hold that run's numbers: the sweep and the page's own run are the same training.
     scenario = seqcore.get_scenario(name)
-    metrics = bundled_metrics(name)
-    for sweep in story_plans(scenario):
+    for story, sweep in zip(STORY_SWEEPS[name], story_plans(scenario)):
+        metrics = bundled_metrics(name, story.preset)
         shipped = load_shipped(sweep, scenario.version)
         assert shipped is not None, f"{name}: {REGENERATE}"
-        for run, config in zip(shipped["runs"], sweep.configs):
-            if config == scenario.Config():
-                for key, value in metrics.items():
-                    stored = run["metrics"].get(key)
-                    assert (value is None or math.isnan(value)) == (stored is None), key
-                    assert stored is None or stored == pytest.approx(value, rel=1e-3, abs=1e-6), f"{key}; {REGENERATE}"
+        [run] = [run for run, config in zip(shipped["runs"], sweep.configs) if config == sweep.base]
+        for key, value in metrics.items():
+            stored = run["metrics"].get(key)
+            assert (value is None or math.isnan(value)) == (stored is None), key
+            assert stored is None or stored == pytest.approx(value, rel=1e-3, abs=1e-6), f"{key}; {REGENERATE}"
+
+
+def test_a_sweep_of_another_set_up_ships_with_no_cap_but_a_visitor_cannot_run_it():
+    scenario = seqcore.get_scenario("event_timing")
+    story = next(story for story in STORY_SWEEPS["event_timing"] if story.preset == "paper")
+    plan, warnings = plan_sweep(scenario, scenario.preset("paper"), story.param, list(story.values))
+    assert plan is None and "the work of the default run" in warnings[-1]  # the panel's cap refuses it
+    assert any(sweep.param == "seed" and sweep.base == scenario.preset("paper") for sweep in story_plans(scenario))
 
 
 # -- the command line -------------------------------------------------------------------------------------------

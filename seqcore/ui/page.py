@@ -62,7 +62,7 @@ def metrics_table(rows: dict[str, dict[str, float]], *, caption: str = "", numbe
         return "—" if value is None else str(value)
 
     frame = pd.DataFrame(rows).T.map(shown)
-    st.dataframe(frame, width="stretch")
+    st.dataframe(frame, width="stretch", height="content")  # every row in view: a metrics table is short
     if caption:
         st.caption(caption)
 
