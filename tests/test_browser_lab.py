@@ -60,6 +60,28 @@ def test_the_predictions_chart_moves_while_the_run_trains(server, browser, shots
     page.close()
 
 
+def test_the_untrained_models_predictions_show_before_the_first_epoch_ends(server, browser, shots):
+    # The paper set-up's first epoch takes seconds (three models traced), so its epoch-0 frame stays up long
+    # enough to see: the live chart draws the untrained forecasts, titled as such, right after Train.
+    import seqcore
+
+    paper = seqcore.get_scenario("event_timing").preset("paper").replace(seed=7)  # a seed nothing else trains
+    page = new_page(browser)
+    page.goto(f"{server.url}/event_timing?{urlencode(paper.to_params())}", timeout=60_000)
+    press_train(page)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.gtitle')].some(t => t.textContent.includes('Live: before training'))",
+        timeout=60_000,
+    )
+    titles = [title for title in chart_titles(page) if "Live: before training" in title]
+    assert titles and "(0 of 200 epochs)" in titles[0]
+    assert {"MSE forecast", "DILATE forecast"} <= set(legend_names(page))  # every variant's untrained forecast
+    page.screenshot(path=str(shots / "live-before-training.png"), full_page=True)
+    page.get_by_role("button", name="Cancel training").click()
+    page.get_by_text("Training cancelled").first.wait_for(timeout=30_000)
+    page.close()
+
+
 def test_a_pinned_baseline_is_compared_with_the_current_run(server, browser, shots):
     page = new_page(browser)
     page.goto(f"{server.url}/counting?{urlencode({**TINY_COUNTING, 'seed': '501'})}", timeout=60_000)

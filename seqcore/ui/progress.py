@@ -257,10 +257,13 @@ def _live_panel(scenario: Any, job_id: str) -> None:
         if snapshots:
             sample = st.session_state.get(sample_key(scenario), 0)
             when = f"after epoch {epoch} of {epochs}" if epoch else f"before training (0 of {epochs} epochs)"
-            chart(
-                scenario.live_chart(snapshots, sample=sample, title=f"Live: {when}"),
-                key=f"{scenario.name}.live-predictions",
-            )
+            try:
+                figure = scenario.live_chart(snapshots, sample=sample, title=f"Live: {when}")
+            except Exception:  # a frame the chart cannot draw must not replace the panel with an error box
+                log.exception("%s: the live chart could not draw epoch %s", scenario.name, epoch)
+                st.caption(f"The live predictions could not be drawn {when}; training goes on.")
+            else:
+                chart(figure, key=f"{scenario.name}.live-predictions")
         chart(
             plots.training_curves(
                 plots.history_from_events(status.events), scenario.variants, title="Live training curves"

@@ -135,7 +135,11 @@ class Probe:
         return {"shape": shape, "temporal": temporal}
 
     def snapshot(self) -> dict:
-        """The live chart's data: the shown windows' history and true future, and this variant's forecast."""
+        """The live chart's data: the shown windows' history and true future, and this variant's forecast. Before
+        the first ``evaluate`` (the trainer's snapshot of the untrained model) only the shown windows are run."""
+        if self.forecast is None:
+            shown = self.inputs[len(self.targets) :]
+            self.forecast = np.asarray(self.model.predict_on_batch(shown))[:, :, 0] * self.scale
         return {**self._context, "predicted": rounded(self.forecast)}
 
 
