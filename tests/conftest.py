@@ -129,3 +129,12 @@ TINY_SINE_FREQUENCY = {
     "held_out_series": "20",
     "batch_size": "8",
 }
+
+# A tiny configuration of every page, by scenario name: each trains every variant for real in seconds.
+TINY_BY_SCENARIO = {
+    "counting": TINY_COUNTING,
+    "binary_labels": TINY_BINARY_LABELS,
+    "teacher_forcing": TINY_TEACHER_FORCING,
+    "event_timing": TINY_EVENT_TIMING,
+    "sine_frequency": TINY_SINE_FREQUENCY,
+}

@@ -8,21 +8,8 @@ import math
 import pytest
 
 import seqcore
-from tests.conftest import (
-    TINY_BINARY_LABELS,
-    TINY_COUNTING,
-    TINY_EVENT_TIMING,
-    TINY_SINE_FREQUENCY,
-    TINY_TEACHER_FORCING,
-)
+from tests.conftest import TINY_BY_SCENARIO
 
-TINY = {
-    "counting": TINY_COUNTING,
-    "binary_labels": TINY_BINARY_LABELS,
-    "teacher_forcing": TINY_TEACHER_FORCING,
-    "event_timing": TINY_EVENT_TIMING,
-    "sine_frequency": TINY_SINE_FREQUENCY,
-}
 PAPER_NETWORK = {"dataset": "dilate_synthetic", "network": "seq2seq_gru", "epochs": "1", "units": "4"}
 
 
@@ -36,7 +23,9 @@ def first_frame(name: str, params: dict) -> tuple[dict, object]:
 
 
 @pytest.mark.parametrize(
-    "name,params", [*TINY.items(), ("event_timing", PAPER_NETWORK)], ids=[*TINY, "event_timing-paper-network"]
+    "name,params",
+    [*TINY_BY_SCENARIO.items(), ("event_timing", PAPER_NETWORK)],
+    ids=[*TINY_BY_SCENARIO, "event_timing-paper-network"],
 )
 def test_the_untrained_frame_draws_every_variant_with_finite_values(name, params):
     untrained, scenario = first_frame(name, params)
