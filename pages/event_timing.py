@@ -3,7 +3,7 @@
 import streamlit as st
 
 from seqcore import get_scenario, ui
-from seqcore.scenarios.event_timing import FIX, PITFALL, plots
+from seqcore.scenarios.event_timing import FIX, PITFALL, paper_table, plots
 from seqcore.sweep_results import shipped_story
 
 scenario = get_scenario("event_timing")
@@ -124,14 +124,14 @@ if artifacts.paper is not None:
     paper_protocol = shown_config.network == "seq2seq_gru"
     # Our spread over seeds is the Paper set-up's (shipped): shown only beside a run of that set-up.
     paper_setup = shown_config.replace(seed=scenario.preset("paper").seed) == scenario.preset("paper")
-    spread = plots.seed_spread(shipped_story(scenario, "seed", "paper"), scenario.variants) if paper_setup else {}
+    spread = paper_table.seed_spread(shipped_story(scenario, "seed", "paper"), scenario.variants) if paper_setup else {}
     st.markdown(
         f"**Beside the paper** — our run's scores on its {artifacts.held_out_windows} held-out series in the "
         "paper's scaling (MSE × 100, DTW × 100, TDI × 10), beside the paper's own numbers — "
         f"{artifacts.paper.source} — and {artifacts.paper.official_source}."
     )
     ui.metrics_table(
-        plots.paper_rows(artifacts.table, artifacts.paper, scenario.variants, spread), number_format="{:.3g}"
+        paper_table.paper_rows(artifacts.table, artifacts.paper, scenario.variants, spread), number_format="{:.3g}"
     )
     protocol = (
         "This run follows the paper's protocol (the **Paper set-up** in the sidebar): its generator as the official "
@@ -145,7 +145,7 @@ if artifacts.paper is not None:
         "set-up** in the sidebar for the paper's protocol."
     )
     if spread:
-        compared, outside = plots.outside_spread(spread, artifacts.paper, scenario.variants)
+        compared, outside = paper_table.outside_spread(spread, artifacts.paper, scenario.variants)
         seeds = next(iter(spread.values()))["mse_x100"][2]
         verdict = (
             f" All {compared} of the paper's and the official code's means lie within two of our standard deviations."
