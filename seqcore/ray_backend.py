@@ -355,9 +355,20 @@ class RayWorker:
         except Exception:  # the cluster is gone: fetching the outcome says so
             finished = True
         if finished:
+            # Fetched in a thread of its own: the manager polls with its lock held, and fetching waits on the
+            # cluster (up to a minute when a node vanishes at that moment), which would stall every page's poll.
             ref, self._ref = self._ref, None
+            threading.Thread(
+                target=self._fetch, args=(job_id, scenario_name, config, ref), name=f"ray-outcome-{job_id}", daemon=True
+            ).start()
+
+    def _fetch(self, job_id: str, scenario_name: str, config: Any, ref: Any) -> None:
+        """The finished task's last progress reports, then its outcome, into the inbox (in that order)."""
+        try:
             self._read(self.backend.events(job_id, wait=True))
             self._inbox.append(self.backend.outcome(job_id, scenario_name, config, ref))
+        except Exception:  # never leave the manager waiting for a message that will not come
+            self._inbox.append((FAILED, job_id, {"message": NODE_LOST, "detail": traceback.format_exc()}))
 
     def _read(self, reports: list[tuple]) -> None:
         job_id = self._job[0]

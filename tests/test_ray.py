@@ -161,6 +161,47 @@ def test_a_run_whose_node_dies_fails_with_a_plain_sentence(manager, cluster):
         cluster.add_node(num_cpus=1)  # the cluster keeps its size for whatever runs next
 
 
+def test_fetching_a_finished_runs_outcome_never_holds_up_the_managers_poll(cluster):
+    # The manager polls its workers with its lock held; a finished task's outcome is fetched in a thread of its
+    # own, so a fetch that waits on the cluster (a node lost at that moment) never stalls every page's poll.
+    import threading
+
+    import ray
+
+    from seqcore.ray_backend import RayWorker
+
+    released = threading.Event()
+
+    class HeldBackend:  # the real backend's surface; fetching the finished run waits until the test releases it
+        ready = True
+
+        def submit(self, job_id, scenario_name, config):
+            return ray.put("finished")  # a real object reference, ready at once: the task has finished
+
+        def events(self, job_id, wait=False):
+            if wait:  # the last drain of a finished task: held, as a lost node would hold it
+                released.wait(30)
+                return [("progress", {"epoch": 1})]
+            return []
+
+        def outcome(self, job_id, scenario_name, config, ref):
+            return DONE, job_id, {}
+
+        def forget(self, job_id):
+            pass
+
+    worker = RayWorker(HeldBackend())
+    worker.send(("job-1", "counting", None))
+    assert worker.poll() is False  # finished, still being fetched: the poll answers at once, with nothing
+    released.set()
+    messages, deadline = [], time.monotonic() + 30
+    while len(messages) < 2 and time.monotonic() < deadline:
+        while worker.poll():
+            messages.append(worker.recv())
+        time.sleep(0.05)
+    assert messages == [("progress", "job-1", {"epoch": 1}), (DONE, "job-1", {})]  # in order, then the outcome
+
+
 def test_without_the_variable_ray_is_never_imported(tmp_path):
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r}); from seqcore.jobs import JobManager; "
