@@ -556,6 +556,7 @@ def test_a_remedy_closes_the_gap_only_where_the_numbers_say_so():
     assert "about as well as teacher forcing" in lines[2] and "95%" in lines[2]
     worse = verdict.remedy_verdict(_metrics(0.02, 0.2, direct=0.3), by_key["direct"], PITFALL)
     assert "worse than teacher forcing" in worse and "150%" in worse
+    assert "free-running MSE 0.300," in worse  # three significant digits, trailing zeros kept as the metrics show
     none = verdict.remedy_verdict(_metrics(0.2, 0.2, direct=0.1), by_key["direct"], PITFALL)
     assert "no gap" in none and "closes" not in none
 
