@@ -124,7 +124,8 @@ if artifacts.paper is not None:
     paper_protocol = shown_config.network == "seq2seq_gru"
     # Our spread over seeds is the Paper set-up's (shipped): shown only beside a run of that set-up.
     paper_setup = shown_config.replace(seed=scenario.preset("paper").seed) == scenario.preset("paper")
-    spread = paper_table.seed_spread(shipped_story(scenario, "seed", "paper"), scenario.variants) if paper_setup else {}
+    seeds = shipped_story(scenario, "seed", "paper") if paper_setup else None
+    spread = paper_table.seed_spread(seeds, scenario.variants)
     st.markdown(
         f"**Beside the paper** — our run's scores on its {artifacts.held_out_windows} held-out series in the "
         "paper's scaling (MSE × 100, DTW × 100, TDI × 10), beside the paper's own numbers — "
@@ -144,26 +145,8 @@ if artifacts.paper is not None:
         else "This run uses the page's small BiLSTM, not the paper's GRU encoder–decoder: choose the **Paper "
         "set-up** in the sidebar for the paper's protocol."
     )
-    if spread:
-        compared, outside = paper_table.outside_spread(spread, artifacts.paper, scenario.variants)
-        seeds = next(iter(spread.values()))["mse_x100"][2]
-        verdict = (
-            f" All {compared} of the paper's and the official code's means lie within two of our standard deviations."
-            if not outside
-            else f" Of the paper's and the official code's {compared} means, {compared - len(outside)} lie within two "
-            f"of our standard deviations; not: {'; '.join(outside)}."
-        )
-        spread_note = (
-            f" “Ours, {seeds} seeds” is the Paper set-up trained with seeds 0–{seeds - 1} (shipped with the app): "
-            "mean ± sample standard deviation, the spread from the seed alone." + verdict + " The paper reports mean "
-            "± std over 10 runs; we could not check its ± here, so only its means are shown."
-        )
-    else:
-        spread_note = (
-            " The paper reports each number as mean ± std over 10 runs; we could not check its ± here, so only its "
-            "means are shown. Ours is one seed: compare orderings, and read gaps of a few units as noise."
-        )
-    st.caption(protocol + spread_note)
+    spread_note = paper_table.spread_note(seeds, spread, artifacts.paper, scenario.variants) if spread else None
+    st.caption(protocol + (spread_note or paper_table.ONE_SEED))
 
 if events:
     ui.chart(plots.peaks(artifacts, scenario.variants))
