@@ -185,7 +185,7 @@ def small_layers():
 
 def test_inference_model_fed_the_truth_reproduces_the_training_model(small_layers):
     from seqcore.scenarios.teacher_forcing import networks
-    from seqcore.scenarios.teacher_forcing.model import teacher_forced_by_steps
+    from seqcore.scenarios.teacher_forcing.evaluate import teacher_forced_by_steps
 
     layers, windows = small_layers
     training = networks.training_model(layers, input_length=7, horizon=5)
@@ -292,7 +292,8 @@ def test_log_ticks_label_a_narrow_range_in_1_2_5_steps_and_a_wide_one_in_decades
 
 # -- the default window and the shown windows ---------------------------------------------------------------
 def test_the_default_window_is_the_75th_percentile_of_the_shown_ones():
-    from seqcore.scenarios.teacher_forcing.model import default_sample, shown_windows
+    from seqcore.scenarios.teacher_forcing.evaluate import default_sample
+    from seqcore.scenarios.teacher_forcing.model import shown_windows
 
     errors = np.array([0.017, 0.051, 0.454, 0.127, 0.185, 0.711, 0.119, 0.122])
     assert default_sample(errors) == 4  # sorted: 0.017 0.051 0.119 0.122 0.127 [0.185] 0.454 0.711
@@ -303,7 +304,8 @@ def test_the_default_window_is_the_75th_percentile_of_the_shown_ones():
 # -- live snapshot and its chart ----------------------------------------------------------------------------
 def test_a_live_snapshot_at_the_largest_window_shape_is_under_20_kb():
     from seqcore.scenarios.teacher_forcing import networks
-    from seqcore.scenarios.teacher_forcing.model import Scorer, feedback_forecast, shown_windows
+    from seqcore.scenarios.teacher_forcing.evaluate import Scorer, feedback_forecast
+    from seqcore.scenarios.teacher_forcing.model import shown_windows
 
     big = Config(input_length=120, horizon=60)
     windows = data.make_windows(
@@ -501,7 +503,8 @@ def test_the_direct_decoders_inference_equals_its_training_forward_pass():
 
     from seqcore import training
     from seqcore.scenarios.teacher_forcing import networks
-    from seqcore.scenarios.teacher_forcing.model import DirectStep, direct_training_forecast
+    from seqcore.scenarios.teacher_forcing.evaluate import direct_training_forecast
+    from seqcore.scenarios.teacher_forcing.model import DirectStep
 
     windows = data.make_windows(
         count=64,

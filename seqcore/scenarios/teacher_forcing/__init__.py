@@ -4,8 +4,8 @@ data   → ``data.py``: sums of sines cut into (history, future) windows, some t
 model  → ``networks.py``: encoder LSTM → decoder LSTM → Dense head, shared by the training and inference models;
          the direct multi-step remedy: encoder LSTM → one Dense of Ty outputs, no decoder
 loss   → ``seqcore.losses.MaskedMSE`` in ``model.py``'s custom steps, fed the truth with a per-step probability
-metric → ``model.py``: validation masked MSE fed the truth and fed its own predictions, and each variant's
-         free-running error against teacher forcing's; ``verdict.py`` words the comparison from the numbers
+metric → ``evaluate.py``: validation masked MSE fed the truth and fed its own predictions; ``model.py`` adds each
+         variant's free-running error against teacher forcing's; ``verdict.py`` words the comparison from the numbers
 chart  → ``plots.py``: forecasts on the shown windows (live and replayed), error along the horizon, schedules
 
 No TensorFlow here: the sidebar, the URL, the cache key and a cached page stay light; ``run`` imports the model.
