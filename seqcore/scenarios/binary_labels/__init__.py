@@ -4,6 +4,7 @@ data    → a sine wave cut into windows, each step labelled with the sign of th
 model   → one recurrent body, four heads: each variant's output layer, loss and targets in encodings.HEADS
 loss    → trained together in one custom step (joint.py) through seqcore.training.train (model.py)
 metric  → accuracy, Brier, log loss, calibration bins on held-out windows (evaluation.py)
+records → the shown windows step by step, the window the page opens on, the broken run (records.py)
 chart   → labels against predictions step by step, live and replayed, and the other figures (plots.py)
 """
 

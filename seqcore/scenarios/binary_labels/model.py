@@ -14,7 +14,8 @@ Reference: seed 002 (``shared/seeds``), a many-to-many TensorFlow RNN on binary 
 All four variants share the recurrent body (same cell, width and seeded initial weights), the data and the batch
 order; only the head, the loss and the target encoding differ (``encodings.HEADS``). The three that train are
 updated together in one custom step (``joint.py``) through :func:`seqcore.training.train`; the broken one goes
-through the same trainer on its own, so its error cannot stop the others.
+through the same trainer on its own, so its error cannot stop the others. Reads top to bottom: data → model →
+live predictions → train → ``run``; the page's records of the finished run are built in ``records.py``.
 """
 
 from __future__ import annotations
@@ -27,18 +28,11 @@ import numpy as np
 from seqcore import training
 from seqcore.result import Result
 from seqcore.scenarios.binary_labels import VARIANTS, broken, data, evaluation
-from seqcore.scenarios.binary_labels.artifacts import (
-    Artifacts,
-    Broken,
-    Histogram,
-    Reliability,
-    Sample,
-    Setup,
-    SignChange,
-)
+from seqcore.scenarios.binary_labels.artifacts import Artifacts, Histogram, Reliability, Setup, SignChange
 from seqcore.scenarios.binary_labels.config import Config
-from seqcore.scenarios.binary_labels.encodings import BROKEN, HEADS, encode_targets, head, read_outputs, softmax
+from seqcore.scenarios.binary_labels.encodings import BROKEN, HEADS, encode_targets, head, read_outputs
 from seqcore.scenarios.binary_labels.joint import JointStep
+from seqcore.scenarios.binary_labels.records import broken_record, default_sample, rounded, sample_records
 from seqcore.training import CancelToken, LayerSeeds, ProgressTracker
 
 KEYS = tuple(variant.key for variant in VARIANTS)
@@ -47,7 +41,6 @@ CALIBRATED = ("mse_raw",) + tuple(key for key in KEYS if HEADS[key].probabilisti
 
 SAMPLES_SHOWN = 8  # held-out windows whose steps the page draws ...
 MAX_SHOWN_STEPS = 400  # ... at most this many window-steps in all, so a live snapshot stays under 20 KB
-PROBE_WINDOWS = 4  # real windows replayed through the broken loss by hand
 LOSS_CURVE_WINDOWS = 256  # held-out windows scored each epoch for the live curves
 TRAIN_DRAWS, HELD_OUT_DRAW = 0, 1  # data streams: default_rng([seed, stream])
 
@@ -115,11 +108,6 @@ def make_step(cfg: Config, variants: tuple[str, ...], windows: int, compiled: bo
 
 
 # -- live predictions ---------------------------------------------------------------------------------------
-def rounded(values: np.ndarray, digits: int = 4) -> list:
-    """Plain nested lists of numbers rounded to ``digits`` (via float64: float32 would print its noise)."""
-    return np.round(np.asarray(values, np.float64), digits).tolist()
-
-
 def snapshot(variant: str, outputs: np.ndarray, truth: dict) -> dict:
     """What the live chart needs of one variant on the shown windows: the truth, the predicted class and (for
     heads with a number to draw) its estimate of P(next sample positive) — for MSE that is output − 1,
@@ -211,51 +199,6 @@ def train_broken(
         for epoch in sorted({1, cfg.epochs}):
             tracker.report(BROKEN, epoch, cfg.epochs, {}, still)
     return step, history, record
-
-
-# -- evaluate -----------------------------------------------------------------------------------------------
-def default_sample(labels: np.ndarray, shown: list[int], mse_probability: np.ndarray) -> int:
-    """The shown window the page opens on: the one the MSE model reads worst (its largest Brier score there)
-    — the pitfall at its plainest. A rule on the pitfall's own output, never on a fix's."""
-    error = np.mean((mse_probability[shown] - labels[shown]) ** 2, axis=1)
-    return int(np.argmax(error))
-
-
-def sample_records(cfg: Config, held_out: data.Split, shown: list[int], readings: dict) -> list[Sample]:
-    """The steps of the shown held-out windows: input, clean wave, label and every variant's reading."""
-    out = []
-    for index in shown:
-        start = cfg.series_length + data.HELD_OUT_OFFSET + index
-        out.append(
-            Sample(
-                window=index,
-                start_phase=round(float(held_out.start_phase[index]), 4),
-                time_ms=np.round((start + np.arange(cfg.window_length)) * 1000.0 / cfg.sample_rate, 3).tolist(),
-                label_time_ms=np.round(
-                    (start + cfg.label_shift + np.arange(cfg.window_length)) * 1000.0 / cfg.sample_rate, 3
-                ).tolist(),
-                input=rounded(held_out.inputs[index, :, 0]),
-                clean=rounded(held_out.clean[index]),
-                label=held_out.labels[index].astype(int).tolist(),
-                predicted={v: readings[v][0][index].astype(int).tolist() for v in KEYS},
-                probability={v: rounded(readings[v][1][index]) for v in KEYS},
-            )
-        )
-    return out
-
-
-def broken_record(labels: np.ndarray, shown: list[int], logits: np.ndarray, fit) -> Broken:
-    probe_windows = list(range(min(PROBE_WINDOWS, len(shown))))  # shown windows first: both labels appear
-    attempts, one_unit = broken.probe(labels[shown][probe_windows] + 1, logits[probe_windows])
-    probabilities = softmax(logits)  # what the broken head's "probabilities" are: all exactly 1
-    return Broken(
-        device=broken.device_name(),
-        fit=fit,
-        attempts=attempts,
-        softmax_one_unit=one_unit,
-        softmax_range=[float(np.min(probabilities)), float(np.max(probabilities))],
-        reason=broken.REASON,
-    )
 
 
 def run(cfg: Config, progress=None, cancel: CancelToken | None = None) -> Result:
