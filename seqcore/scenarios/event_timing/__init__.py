@@ -5,7 +5,8 @@ data   → ``data.py``: earthquake windows like the seed's (two 5s, then an 8 an
 model  → ``networks.py``: the seed's BiLSTM with a per-month linear head, or the DILATE paper's GRU encoder–decoder
          (the ``paper`` preset: the paper's synthetic experiment); ``model.py`` trains one per variant
 loss   → MSE (keras'), ``seqcore.losses.SoftDTW`` or ``Dilate``, trained by ``seqcore.training.train`` (KerasStep)
-metric → ``seqcore.metrics``: MSE, DTW, TDI and the peak's month and height errors on held-out windows
+metric → ``evaluate.py`` with ``seqcore.metrics``: MSE, DTW, TDI and the peak's month and height errors on
+         held-out windows
 chart  → ``plots.py``: the forecasts on the shown windows (live and replayed), peaks, alignments, DILATE's parts;
          ``paper_table.py``: our numbers beside the paper's Table 1, with our spread over seeds
 
