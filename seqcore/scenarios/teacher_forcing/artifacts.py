@@ -44,6 +44,6 @@ class Artifacts(Record):
     check: dict[str, float]  # by variant: largest |training model − step-by-step decoder| fed the truth
     shown: ShownWindows
     # The window the page opens on: among the shown ones, the one whose free-running error for teacher
-    # forcing is at the 75th percentile (a typical bad case, not the worst one: see model.DEFAULT_PERCENTILE).
+    # forcing is at the 75th percentile (a typical bad case, not the worst one: see evaluate.DEFAULT_PERCENTILE).
     default_sample: int
     replay: dict[str, list[dict]]  # the trainer's live snapshots by variant, thinned (the epoch slider)
