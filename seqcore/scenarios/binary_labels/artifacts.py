@@ -112,7 +112,7 @@ class Artifacts(Record):
 
     setup: Setup
     samples: list[Sample]
-    default_sample: int  # 0-based: the shown window the page opens on (see model.default_sample)
+    default_sample: int  # 0-based: the shown window the page opens on (see records.default_sample)
     per_step_accuracy: dict[str, list[float]]
     sign_change: dict[str, SignChange]
     reliability: dict[str, Reliability]  # the variants with a probability to calibrate
