@@ -15,8 +15,9 @@ import sys
 import time
 from typing import Any
 
-from seqcore.sweep import STORY_SWEEPS, default_values, format_values, metric_name, plan_sweep, sweep_metrics
+from seqcore.sweep import default_values, format_values, plan_sweep
 from seqcore.sweep_results import SHIPPED_DIR, point_record, run_sweep, story_plans, sweep_payload, write_shipped
+from seqcore.sweep_stories import STORY_SWEEPS, metric_name, sweep_metrics
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, str] | None:

@@ -9,8 +9,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from seqcore.sweep import SweepPlan, format_value, metric_name, references, sweep_metrics
+from seqcore.sweep import SweepPlan, format_value
 from seqcore.sweep_results import finite_or_none
+from seqcore.sweep_stories import metric_name, references, sweep_metrics
 
 
 def _series(scenario: Any, metric: str, points: Sequence[dict | None]) -> list[tuple[Any, list]]:

@@ -2,7 +2,7 @@
 
 :func:`run_sweep` trains a planned sweep's points in turn (a stored run may stand in for a point) into records
 of value, configuration, metrics and seconds. The sweeps each page's story needs
-(:data:`seqcore.sweep.STORY_SWEEPS`) ship pretrained as small JSON files in ``seqcore/pretrained/sweeps/``
+(:data:`seqcore.sweep_stories.STORY_SWEEPS`) ship pretrained as small JSON files in ``seqcore/pretrained/sweeps/``
 (metrics, configuration and seconds per point; no models), written by ``python -m seqcore pretrain-sweeps`` and
 named by a key over the scenario's version, the base configuration, the parameter and the points, so a stale
 file is never used.
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from seqcore.store import BUNDLED_DIR, CODE_VERSION
-from seqcore.sweep import STORY_SWEEPS, SweepPlan, plan_sweep
+from seqcore.sweep import SweepPlan, plan_sweep
+from seqcore.sweep_stories import STORY_SWEEPS
 
 SHIPPED_DIR = BUNDLED_DIR / "sweeps"
 SHIPPED_FORMAT = 1

@@ -8,7 +8,8 @@ import pytest
 
 from seqcore.jobs import JobManager
 from seqcore.scenarios import get_scenario
-from seqcore.sweep import STORY_SWEEPS, format_values
+from seqcore.sweep import format_values
+from seqcore.sweep_stories import STORY_SWEEPS
 from tests.conftest import TINY_COUNTING, plotly_figures
 
 # A page that shows only the sweep panel, on the configuration its link carries. Guarded: a spawned training

@@ -180,7 +180,7 @@ def test_non_finite_snr_is_clamped_with_a_warning(raw, expected):
 
 
 def test_the_seeds_sweep_is_the_sweep_panels_and_the_old_option_is_gone():
-    from seqcore.sweep import STORY_SWEEPS, references
+    from seqcore.sweep_stories import STORY_SWEEPS, references
 
     [story] = STORY_SWEEPS["sine_frequency"]
     [seed] = references("sine_frequency", story.param)

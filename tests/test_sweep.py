@@ -15,16 +15,15 @@ from seqcore.store import BUNDLED_DIR, entry_key
 from seqcore.sweep import (
     MAX_POINTS,
     MIN_POINTS,
-    STORY_SWEEPS,
     SWEEP_WORK_FACTOR,
     default_values,
     format_value,
-    metric_name,
     numeric_specs,
     plan_sweep,
 )
 from seqcore.sweep_figure import sweep_figure
 from seqcore.sweep_results import REGENERATE, SHIPPED_DIR, load_shipped, story_plans
+from seqcore.sweep_stories import STORY_SWEEPS, metric_name
 from tests.conftest import ROOT, TINY_COUNTING
 
 COUNTING = seqcore.get_scenario("counting")

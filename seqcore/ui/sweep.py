@@ -22,7 +22,6 @@ import streamlit as st
 
 from seqcore.sweep import (
     MAX_VALUES_CHARS,
-    STORY_SWEEPS,
     SweepPlan,
     default_values,
     format_value,
@@ -32,6 +31,7 @@ from seqcore.sweep import (
 )
 from seqcore.sweep_figure import sweep_figure
 from seqcore.sweep_results import load_shipped
+from seqcore.sweep_stories import STORY_SWEEPS
 from seqcore.ui import sweep_run
 from seqcore.ui.charts import chart
 from seqcore.ui.safe_text import literal
