@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from seqcore.progress_events import ProgressFn
 from seqcore.result import Result
-from seqcore.training import CancelToken, ProgressFn
+from seqcore.training import CancelToken
 
 # Colours by role, the same on every page: the pitfall warm, the fixes cool, references neutral.
 PITFALL_RED = "#d62728"

@@ -1,4 +1,4 @@
-"""THE trainer: seeded batching, one event shape, cancel and time limit — and nothing about models.
+"""THE trainer: seeded batching, cancel and time limit — and nothing about models.
 
 Every scenario trains through :func:`train`. It takes one of two kinds of step:
 
@@ -9,19 +9,15 @@ Every scenario trains through :func:`train`. It takes one of two kinds of step:
 
 Both visit the same batches in the same order (:func:`epoch_order`), keep the last partial batch, and after
 each epoch do the same things in the same order: add ``evaluate()``'s numbers to the logs, take a ``snapshot()``
-of predictions for the live chart, report one progress event, then check cancel and the time limit. Before the
-first epoch they report the untrained models' snapshot (epoch 0, no logs): the first epoch includes tracing the
-step and may take seconds, and the visitor should see the live chart at once.
+of predictions for the live chart, report one progress event (its shape and the replay's snapshots live in
+:mod:`seqcore.progress_events`), then check cancel and the time limit. Before the first epoch they report the
+untrained models' snapshot (epoch 0, no logs): the first epoch includes tracing the step and may take seconds,
+and the visitor should see the live chart at once.
 
 Determinism is explicit. Keras' global seed is per thread and breaks when two runs share a process, so every
 layer gets its own seeded initializer from :class:`LayerSeeds`, and the batch order comes from
 ``default_rng([seed, BATCH_ORDER_STREAM, *stream])``. Same config and seed → same weights → same metrics, also
 with two runs at once in threads.
-
-The progress event (one shape for every scenario)::
-
-    {"variant": str, "epoch": int (0 = before training, then 1-based), "epochs": int, "logs": {name: float}
-     ({} at epoch 0), "fraction": float (whole run, 0..1), "elapsed": float (s), "snapshot": dict | None}
 """
 
 from __future__ import annotations
@@ -35,10 +31,9 @@ from typing import Any
 
 import numpy as np
 
-ProgressFn = Callable[[dict], None]
+from seqcore.progress_events import ProgressTracker
+
 BATCH_ORDER_STREAM = 101  # the one seed convention for batch orders: default_rng([seed, 101, *stream])
-SNAPSHOT_INTERVAL_S = 0.5  # live predictions at most about twice a second (the last epoch always)
-MAX_REPLAY_SNAPSHOTS = 30  # kept in a result for the epoch slider, thinned evenly
 
 
 class Cancelled(Exception):
@@ -131,78 +126,6 @@ def _row_count(structure: Any) -> int:
     if isinstance(structure, (list, tuple)):
         return _row_count(structure[0])
     return len(structure)
-
-
-@dataclass
-class ProgressTracker:
-    """One run's progress: turns per-variant epochs into one overall fraction and one event shape, and keeps
-    an evenly thinned set of live snapshots for the result's replay. Thread-safe (variants may train in
-    threads)."""
-
-    progress: ProgressFn | None
-    variants: list[str]
-    started: float = field(default_factory=time.perf_counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self) -> None:
-        self._done = {variant: 0.0 for variant in self.variants}
-        self._last_snapshot = {variant: -math.inf for variant in self.variants}
-        self.snapshots: dict[str, list[dict]] = {variant: [] for variant in self.variants}
-
-    def before_training(self, variant: str, epochs: int, snapshot: dict) -> None:
-        """The untrained model's predictions (epoch 0): streamed for the live chart, not kept for the replay."""
-        with self._lock:
-            self._send(variant, 0, epochs, {}, snapshot)
-
-    def wants_snapshot(self, variant: str, epoch: int, epochs: int) -> bool:
-        """Live predictions are taken at most every SNAPSHOT_INTERVAL_S, and always at the first and last epoch."""
-        if epoch in (1, epochs):
-            return True
-        with self._lock:
-            return time.perf_counter() - self._last_snapshot.get(variant, -math.inf) >= SNAPSHOT_INTERVAL_S
-
-    def report(
-        self, variant: str, epoch: int, epochs: int, logs: Mapping[str, float], snapshot: dict | None = None
-    ) -> None:
-        with self._lock:  # the fraction reads every variant's progress: compute it under the lock
-            self._done[variant] = epoch / max(epochs, 1)  # whether variants run in turn or side by side
-            if snapshot is not None:
-                self._last_snapshot[variant] = time.perf_counter()
-                self.snapshots.setdefault(variant, []).append({"epoch": int(epoch), **snapshot})
-            self._send(variant, epoch, epochs, logs, snapshot)
-
-    def _send(self, variant: str, epoch: int, epochs: int, logs: Mapping[str, float], snapshot: dict | None) -> None:
-        """One progress event in the one shape (call with the lock held)."""
-        if self.progress is None:
-            return
-        self.progress(
-            {
-                "variant": variant,
-                "epoch": int(epoch),
-                "epochs": int(epochs),
-                "logs": {name: float(value) for name, value in logs.items()},
-                "fraction": min(sum(self._done.values()) / max(len(self._done), 1), 1.0),
-                "elapsed": time.perf_counter() - self.started,
-                "snapshot": snapshot,
-            }
-        )
-
-    def replay(self, limit: int = MAX_REPLAY_SNAPSHOTS) -> dict[str, list[dict]]:
-        """The kept snapshots by variant, at most ``limit`` each, thinned evenly (first and last kept)."""
-        with self._lock:
-            return {variant: thin(kept, limit) for variant, kept in self.snapshots.items()}
-
-
-def thin(items: Sequence[Any], limit: int) -> list[Any]:
-    """At most ``limit`` items, evenly spread, always keeping the first and the last."""
-    if limit < 1:
-        raise ValueError(f"limit: must be at least 1; received {limit}")
-    if len(items) <= limit:
-        return list(items)
-    if limit == 1:
-        return [items[-1]]
-    picks = np.unique(np.round(np.linspace(0, len(items) - 1, limit)).astype(int))
-    return [items[i] for i in picks]
 
 
 class KerasStep:

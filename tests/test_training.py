@@ -8,7 +8,8 @@ import pytest
 
 import seqcore
 from seqcore import training
-from seqcore.training import Cancelled, CancelToken, KerasStep, ProgressTracker, TimeLimitExceeded
+from seqcore.progress_events import ProgressTracker, thin
+from seqcore.training import Cancelled, CancelToken, KerasStep, TimeLimitExceeded
 from tests.conftest import TINY_COUNTING
 
 EVENT_KEYS = {"variant", "epoch", "epochs", "logs", "fraction", "elapsed", "snapshot"}
@@ -281,10 +282,10 @@ def test_an_uncompiled_model_is_refused():
 
 
 def test_thinning_keeps_the_first_and_the_last_and_at_most_the_limit():
-    assert training.thin(list(range(100)), 30)[0::29] == [0, 99] and len(training.thin(list(range(100)), 30)) == 30
-    assert training.thin([1, 2, 3], 30) == [1, 2, 3] and training.thin([1, 2, 3], 1) == [3]
+    assert thin(list(range(100)), 30)[0::29] == [0, 99] and len(thin(list(range(100)), 30)) == 30
+    assert thin([1, 2, 3], 30) == [1, 2, 3] and thin([1, 2, 3], 1) == [3]
     with pytest.raises(ValueError, match="limit"):
-        training.thin([1], 0)
+        thin([1], 0)
 
 
 def test_run_rejects_another_scenarios_config():

@@ -26,6 +26,7 @@ import keras
 import numpy as np
 
 from seqcore import training
+from seqcore.progress_events import ProgressTracker
 from seqcore.result import Result
 from seqcore.scenarios.binary_labels import VARIANTS, broken, data, evaluation
 from seqcore.scenarios.binary_labels.artifacts import Artifacts, Histogram, Reliability, Setup, SignChange
@@ -33,7 +34,7 @@ from seqcore.scenarios.binary_labels.config import Config
 from seqcore.scenarios.binary_labels.encodings import BROKEN, HEADS, encode_targets, head, read_outputs
 from seqcore.scenarios.binary_labels.joint import JointStep
 from seqcore.scenarios.binary_labels.records import broken_record, default_sample, rounded, sample_records
-from seqcore.training import CancelToken, LayerSeeds, ProgressTracker
+from seqcore.training import CancelToken, LayerSeeds
 
 KEYS = tuple(variant.key for variant in VARIANTS)
 TRAINED = tuple(key for key in KEYS if HEADS[key].trains)  # trained together in one compiled step

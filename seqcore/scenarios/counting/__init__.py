@@ -11,12 +11,13 @@ No TensorFlow here: the sidebar, the URL, the cache key and a cached page stay l
 
 from __future__ import annotations
 
+from seqcore.progress_events import ProgressFn
 from seqcore.result import Result
 from seqcore.scenario import FIX_BLUE, PITFALL_RED, Scenario, Variant
 from seqcore.scenarios.counting.artifacts import Artifacts
 from seqcore.scenarios.counting.config import Config, seed_preset
 from seqcore.scenarios.counting.data import MAX_STREAM_BITS, MAX_STREAM_CHUNKS, MAX_STREAM_TEXT, parse_chunks
-from seqcore.training import CancelToken, ProgressFn
+from seqcore.training import CancelToken
 
 VARIANTS = (
     Variant("many_to_one", "many-to-one", PITFALL_RED, dash="dash", marker="x"),

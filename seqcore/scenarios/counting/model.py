@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import keras
 import numpy as np
 
+from seqcore.progress_events import ProgressTracker
 from seqcore.result import Result
 from seqcore.scenarios.counting import REPORTED_LENGTHS, SAMPLES_SHOWN, VARIANTS, data
 from seqcore.scenarios.counting.artifacts import Artifacts, Samples, SeedStream
@@ -32,7 +33,6 @@ from seqcore.training import (
     CancelToken,
     KerasStep,
     LayerSeeds,
-    ProgressTracker,
     cosine_schedule,
     steps_per_epoch,
     train,

@@ -15,12 +15,13 @@ No TensorFlow here: the sidebar, the URL, the cache key and a cached page stay l
 
 from __future__ import annotations
 
+from seqcore.progress_events import ProgressFn
 from seqcore.result import Result
 from seqcore.scenario import FIX_BLUE, FIX_GREEN, PITFALL_RED, Scenario, Variant
 from seqcore.scenarios.event_timing.artifacts import Artifacts
 from seqcore.scenarios.event_timing.config import Config, paper_preset, seed_preset
 from seqcore.scenarios.event_timing.plots import forecast_chart
-from seqcore.training import CancelToken, ProgressFn
+from seqcore.training import CancelToken
 
 VARIANTS = (
     Variant("mse", "MSE", PITFALL_RED, dash="solid", marker="circle"),

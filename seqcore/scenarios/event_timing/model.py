@@ -29,12 +29,13 @@ import numpy as np
 import tensorflow as tf
 
 from seqcore import losses, training
+from seqcore.progress_events import ProgressTracker
 from seqcore.result import Result
 from seqcore.scenarios.event_timing import VARIANTS, data, networks
 from seqcore.scenarios.event_timing.artifacts import Artifacts, PaperTable, ShownWindows
 from seqcore.scenarios.event_timing.config import Config
 from seqcore.scenarios.event_timing.evaluate import alignment_artifacts, default_sample, peak_artifacts, rounded, score
-from seqcore.training import CancelToken, KerasStep, ProgressTracker
+from seqcore.training import CancelToken, KerasStep
 
 SHOWN_WINDOWS = 6  # held-out windows whose forecasts and alignments the page can draw (and streamed live)
 PART_WINDOWS = 200  # training windows on which the DILATE parts are measured after every epoch

@@ -12,6 +12,7 @@ No TensorFlow here: the sidebar, the URL, the cache key and a cached page stay l
 
 from __future__ import annotations
 
+from seqcore.progress_events import ProgressFn
 from seqcore.result import Result
 from seqcore.scenario import FIX_BLUE, FIX_GREEN, PITFALL_RED, REFERENCE_BROWN, Scenario, Variant
 from seqcore.scenarios.sine_frequency.artifacts import Artifacts
@@ -21,7 +22,7 @@ from seqcore.scenarios.sine_frequency.config import (
     Config,
     seed_preset,
 )
-from seqcore.training import CancelToken, ProgressFn
+from seqcore.training import CancelToken
 
 VARIANTS = (
     Variant("naive_lstm", "naive LSTM", PITFALL_RED, dash="dot", marker="x"),

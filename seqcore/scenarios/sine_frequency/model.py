@@ -31,13 +31,14 @@ import keras
 import numpy as np
 
 from seqcore import metrics
+from seqcore.progress_events import ProgressTracker
 from seqcore.result import Result
 from seqcore.scenarios.sine_frequency import EXAMPLES_SHOWN, LEARNED, SNAPSHOT_POINTS, UNIT, data, estimators
 from seqcore.scenarios.sine_frequency.artifacts import Artifacts, Examples, HeldOut, SnrSweep
 from seqcore.scenarios.sine_frequency.config import SNR_LEVELS_DB, Config
 from seqcore.scenarios.sine_frequency.networks import build, model_inputs, predict
 from seqcore.scenarios.sine_frequency.snr import KEYS, snr_sweep
-from seqcore.training import CancelToken, KerasStep, ProgressTracker, cosine_schedule, steps_per_epoch, train
+from seqcore.training import CancelToken, KerasStep, cosine_schedule, steps_per_epoch, train
 
 TEST_POINTS = 20  # held-out evaluations per training run, for the training curves
 LR_FLOOR = 0.02  # the learning rate decays to 2% of its start by the last step

@@ -13,12 +13,13 @@ No TensorFlow here: the sidebar, the URL, the cache key and a cached page stay l
 
 from __future__ import annotations
 
+from seqcore.progress_events import ProgressFn
 from seqcore.result import Result
 from seqcore.scenario import FIX_BLUE, FIX_GREEN, FIX_PURPLE, PITFALL_RED, Scenario, Variant
 from seqcore.scenarios.teacher_forcing.artifacts import Artifacts
 from seqcore.scenarios.teacher_forcing.config import Config, seed_preset
 from seqcore.scenarios.teacher_forcing.plots import forecast_chart
-from seqcore.training import CancelToken, ProgressFn
+from seqcore.training import CancelToken
 
 VARIANTS = (
     Variant("teacher_forcing", "Teacher forcing", PITFALL_RED, dash="solid", marker="circle"),

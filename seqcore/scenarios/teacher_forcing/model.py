@@ -33,6 +33,7 @@ import numpy as np
 import tensorflow as tf
 
 from seqcore import losses, training
+from seqcore.progress_events import ProgressTracker
 from seqcore.result import Result
 from seqcore.scenarios.teacher_forcing import DIRECT, FEEDBACK, PITFALL, VARIANTS, data, networks
 from seqcore.scenarios.teacher_forcing.artifacts import Artifacts, ShownWindows
@@ -49,7 +50,7 @@ from seqcore.scenarios.teacher_forcing.evaluate import (
     truth_with_gaps,
 )
 from seqcore.scenarios.teacher_forcing.schedules import truth_probability
-from seqcore.training import CancelToken, ProgressTracker
+from seqcore.training import CancelToken
 
 VALIDATION_WINDOWS = 500
 WINDOWS_PER_SERIES = 4  # each synthetic series is cut into this many non-overlapping windows
