@@ -31,9 +31,10 @@ ends ``done`` with ``saved=False`` and :meth:`JobManager.unsaved_result` gives t
 The keys queued or training live in a job table beside the cache (:mod:`seqcore.job_table`), so that
 :meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
 
-With ``$SEQCORE_RAY_ADDRESS`` set, the slots run their jobs as Ray tasks instead (:mod:`seqcore.ray_backend`:
-a stand-in with a worker's surface, as many slots as the cluster has room for); the queue, the sharing, the
-estimates and the time limit stay here, the same for both backends. Without it, ray is never imported.
+With ``$SEQCORE_RAY_ADDRESS`` set, the slots run their jobs as Ray tasks instead (:mod:`seqcore.ray_backend`,
+with :mod:`seqcore.ray_worker` as a stand-in with a worker's surface: as many slots as the cluster has room for);
+the queue, the sharing, the estimates and the time limit stay here, the same for both backends. Without it, ray
+is never imported.
 """
 
 from __future__ import annotations

@@ -168,7 +168,7 @@ def test_fetching_a_finished_runs_outcome_never_holds_up_the_managers_poll(clust
 
     import ray
 
-    from seqcore.ray_backend import RayWorker
+    from seqcore.ray_worker import RayWorker
 
     released = threading.Event()
 
