@@ -15,7 +15,8 @@ import pytest
 
 from seqcore.records import Record
 from seqcore.result import Result
-from seqcore.store import MANIFEST, MODEL_DAMAGED, Store, StoreError
+from seqcore.store import MANIFEST, Store, StoreError
+from seqcore.stored_models import MODEL_DAMAGED
 
 
 @dataclasses.dataclass(frozen=True)
