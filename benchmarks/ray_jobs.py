@@ -29,7 +29,8 @@ TINY = {"epochs": "2", "train_sequences": "200", "units": "8", "batch_size": "50
 
 def first_event_seconds(backend: str, jobs: int) -> list[float]:
     """Submit → first progress event for ``jobs`` runs in turn, after one warm-up run (not counted)."""
-    from seqcore.jobs import DONE, FAILED, JobManager
+    from seqcore.job_states import DONE, FAILED
+    from seqcore.jobs import JobManager
 
     if backend == "ray":
         os.environ["SEQCORE_RAY_ADDRESS"] = "local"

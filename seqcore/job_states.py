@@ -12,6 +12,7 @@ from typing import Any
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 FINISHED = (DONE, FAILED, CANCELLED)
+UNSAVED_NOTICE = "Results can't be saved here; showing them without caching."
 
 
 class Refused(Exception):
@@ -69,3 +70,22 @@ class Job:
     finished_at: float = 0.0
     unsaved: dict | None = None  # Store.unsaved_payload(...) when the result could not be cached
     unsaved_result: Any = None
+
+    def status(self, position: int, wait: float, now: float) -> JobStatus:
+        """This job as a page reads it: ``position`` in the queue (0: not queued), ``wait`` seconds till it starts."""
+        fraction = 1.0 if self.state == DONE else (self.events[-1].get("fraction", 0.0) if self.events else 0.0)
+        end = self.finished_at or now
+        return JobStatus(
+            self.job_id,
+            self.key,
+            self.scenario,
+            self.state,
+            position,
+            fraction,
+            list(self.events),
+            self.error,
+            (end - self.started) if self.started else 0.0,
+            estimated_wait_s=wait,
+            saved=self.unsaved is None,
+            notice=UNSAVED_NOTICE if self.unsaved is not None else "",
+        )

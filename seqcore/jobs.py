@@ -4,37 +4,24 @@ A Streamlit script thread must never train: TensorFlow leaks memory per model bu
 take a minute, and a visitor may leave or resubmit at any moment. So the app owns one :class:`JobManager`.
 It runs at most ``max_concurrent`` trainings at once, each in a spawned worker process (:mod:`seqcore.worker`,
 held in a slot of :mod:`seqcore.worker_slots`) that imports TensorFlow once and serves several jobs before it is
-recycled. Progress comes back per epoch through a pipe; a finished worker writes its result to the store
-(atomically) and the page loads it from there. Cancelling or running past the time limit kills the worker:
-nothing half-written is published. Its successor starts at once, so the next run does not wait for TensorFlow's
-import.
+recycled. Progress comes back per epoch through a pipe (:mod:`seqcore.job_following`); a finished worker writes
+its result to the store and the page loads it from there. Cancelling or running past the time limit kills the
+worker: nothing half-written is published. Its successor starts at once (:mod:`seqcore.job_dispatch`).
 
-A public demo is shared, so the queue is fair:
+A public demo is shared, so the queue is fair: visitors asking for the same configuration share one job, killed
+only when every one of them has cancelled it; each client may have a few runs waiting, the next run to start is
+the oldest one of the client served least recently, and waits are estimated from measured run times
+(:mod:`seqcore.fair_queue`). Pages heartbeat by polling :meth:`JobManager.status` with their ``watcher`` id: a
+waiting run nobody has polled for ``abandon_s`` seconds leaves the queue; a run already training finishes into
+the cache. Defaults come from ``$SEQCORE_*`` (:mod:`seqcore.job_settings`). Messages for a visitor are plain
+sentences; details (exception types, tracebacks, paths) go to the server log.
 
-* Visitors asking for the same configuration share one job; it is killed only when every one of them has
-  cancelled it.
-* Each client (the visitor's address, else their session) may have ``max_waiting_per_client`` runs waiting at
-  once (default 2, ``$SEQCORE_MAX_WAITING``); the next run to start is the oldest one of the client served least
-  recently; waits are estimated from measured run times (all three: :mod:`seqcore.fair_queue`).
-* Pages heartbeat by polling :meth:`JobManager.status` with their ``watcher`` id. A waiting run that nobody has
-  polled for ``abandon_s`` seconds (default 15, ``$SEQCORE_ABANDON_S``) leaves the queue; a run already
-  training finishes into the cache.
-
-Messages in a :class:`~seqcore.job_states.JobStatus` and in the refusals are plain sentences for a visitor;
-details (exception types, tracebacks, paths) go to the server log.
-
-When the cache cannot be written (read-only or full disk) the worker still delivers: the run is saved into a
-private temporary folder instead (or, failing that, its JSON-able parts travel back through the pipe), the job
-ends ``done`` with ``saved=False`` and :meth:`JobManager.unsaved_result` gives the page the result to show
-"without caching".
-
-The keys queued or training live in a job table beside the cache (:mod:`seqcore.job_table`), so that
-:meth:`JobManager.was_lost` can tell a visitor that their run was lost in a restart.
-
-With ``$SEQCORE_RAY_ADDRESS`` set, the slots run their jobs as Ray tasks instead (:mod:`seqcore.ray_backend`,
-with :mod:`seqcore.ray_worker` as a stand-in with a worker's surface: as many slots as the cluster has room for);
-the queue, the sharing, the estimates and the time limit stay here, the same for both backends. Without it, ray
-is never imported.
+When the cache cannot be written, the job ends ``done`` with ``saved=False`` and
+:meth:`JobManager.unsaved_result` gives the page the result to show "without caching". The keys queued or
+training live in a job table beside the cache (:mod:`seqcore.job_table`), so that :meth:`JobManager.was_lost`
+can tell a visitor that their run was lost in a restart. With ``$SEQCORE_RAY_ADDRESS`` set, the slots run their
+jobs as Ray tasks instead (:mod:`seqcore.ray_following`, :mod:`seqcore.ray_backend`); the queue, the sharing and
+the time limit stay the same. Without it, ray is never imported.
 """
 
 from __future__ import annotations
@@ -49,27 +36,19 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from seqcore import job_settings as settings
 from seqcore.fair_queue import FairQueue, points_of, work_of
-from seqcore.job_states import CANCELLED, DONE, FAILED, FINISHED, QUEUED, RUNNING, Job, JobStatus
+from seqcore.job_dispatch import start_next
+from seqcore.job_following import follow
+from seqcore.job_states import CANCELLED, FINISHED, QUEUED, RUNNING, Job, JobStatus
 from seqcore.job_table import JobTable
+from seqcore.ray_following import RAY_CAPACITY_EVERY_S, follow_ray
 from seqcore.worker_slots import Slot
-
-RAY_CAPACITY_EVERY_S = 5.0  # how often the number of slots follows the Ray cluster's size
 
 KEEP_FINISHED_SECONDS = 600  # a finished job's status (and an unsaved result) stays readable this long
 POLL_SECONDS = 0.05
-MAX_EVENTS = 300  # progress events kept per job; older ones are thinned, each variant's latest is kept
-UNSAVED_NOTICE = "Results can't be saved here; showing them without caching."
 
 log = logging.getLogger(__name__)
-
-
-def _env_number(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
-    return value if math.isfinite(value) and value > 0 else default
 
 
 class JobManager:
@@ -92,7 +71,7 @@ class JobManager:
         from seqcore.worker import UNSAVED_MAX_BYTES
 
         if max_concurrent is None:
-            max_concurrent = max(1, int(_env_number("SEQCORE_MAX_TRAININGS", 1)))
+            max_concurrent = settings.max_trainings()
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent: must be at least 1; received {max_concurrent}")
         self.store = Store(cache_root)
@@ -103,9 +82,9 @@ class JobManager:
         self.recycle_after = recycle_after
         self.max_queue = max_queue
         self.max_waiting_per_client = int(
-            max_waiting_per_client if max_waiting_per_client is not None else _env_number("SEQCORE_MAX_WAITING", 2)
+            max_waiting_per_client if max_waiting_per_client is not None else settings.max_waiting_per_client()
         )
-        self.abandon_s = float(abandon_s if abandon_s is not None else _env_number("SEQCORE_ABANDON_S", 15.0))
+        self.abandon_s = float(abandon_s if abandon_s is not None else settings.abandon_seconds())
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
@@ -114,7 +93,7 @@ class JobManager:
         self._slots = [Slot() for _ in range(max_concurrent)]
         self._table = JobTable(self.store.root)
         self._ray = None
-        if os.environ.get("SEQCORE_RAY_ADDRESS", "").strip():  # only then is ray imported
+        if settings.ray_requested():  # only then is ray imported
             from seqcore.ray_backend import RayBackend, configured_address
 
             fallback = Store(self.fallback_root, UNSAVED_MAX_BYTES, bundled=None)
@@ -182,22 +161,7 @@ class JobManager:
                 order = self._fair_queue.order(self._queue)
                 position = order.index(job) + 1
                 wait = self._fair_queue.waits(order, self._running()).get(job.job_id, 0.0)
-            fraction = 1.0 if job.state == DONE else (job.events[-1].get("fraction", 0.0) if job.events else 0.0)
-            end = job.finished_at or now
-            return JobStatus(
-                job.job_id,
-                job.key,
-                job.scenario,
-                job.state,
-                position,
-                fraction,
-                list(job.events),
-                job.error,
-                (end - job.started) if job.started else 0.0,
-                estimated_wait_s=wait,
-                saved=job.unsaved is None,
-                notice=UNSAVED_NOTICE if job.unsaved is not None else "",
-            )
+            return job.status(position, wait, now)
 
     def find(self, key: str) -> str | None:
         """The job for an entry key: the one queued or training, else the latest finished (kept a while)."""
@@ -278,33 +242,14 @@ class JobManager:
         while not self._stopping.is_set():
             if self._ray is not None and time.monotonic() - resized > RAY_CAPACITY_EVERY_S:
                 resized = time.monotonic()
-                self._follow_ray()  # outside the lock: connecting may take seconds
+                follow_ray(self)  # outside the lock: connecting may take seconds
             with self._lock:
                 self._drop_abandoned()
                 for slot in self._slots:
-                    self._service(slot)
+                    follow(self, slot)  # its running job's messages and time limit
+                    start_next(self, slot)  # an idle slot's next job
                 self._prune()
             time.sleep(POLL_SECONDS)
-
-    def _follow_ray(self) -> None:
-        """Connect to Ray (or fall back to local workers, if the operator allows it) and size the slots to it."""
-        ray = self._ray
-        if not ray.connect():
-            if ray.unreachable and ray.fallback_local:
-                log.warning("the Ray cluster can't be reached: training on local worker processes instead")
-                with self._lock:
-                    self._ray, self.backend = None, "local"
-                    for slot in self._slots:
-                        if slot.job is None:
-                            self._kill(slot)  # its successor is a local worker
-            return
-        capacity = ray.capacity()
-        with self._lock:
-            while len(self._slots) < capacity:
-                self._slots.append(Slot())
-            for slot in [s for s in self._slots if s.job is None][: max(0, len(self._slots) - capacity)]:
-                self._kill(slot)
-                self._slots.remove(slot)
 
     def _drop_abandoned(self) -> None:
         now = time.monotonic()
@@ -314,107 +259,6 @@ class JobManager:
             self._finish(
                 job, CANCELLED, "Nobody was watching this run any more, so it left the queue before it started."
             )
-
-    def _service(self, slot: Slot) -> None:
-        """Read a slot's messages, enforce its time limit, and give it the next queued job when idle."""
-        if slot.job is not None:
-            try:
-                while slot.connection.poll():
-                    self._handle(slot, slot.connection.recv())
-                    if slot.job is None:
-                        break
-            except (EOFError, OSError):
-                pass
-            job = slot.job
-            if job is not None and not slot.process.is_alive():
-                code = slot.process.exitcode
-                log.error("worker for run %s (%s) stopped unexpectedly with exit code %s", job.job_id, job.key, code)
-                self._kill(slot)
-                self._finish(
-                    job,
-                    FAILED,
-                    "The training process stopped unexpectedly, so this run did not finish. Press Train to try again.",
-                )
-            elif job is not None and time.monotonic() - job.started > self.time_limit_s:
-                self._kill(slot)
-                self._finish(
-                    job,
-                    FAILED,
-                    f"The run took longer than the {self.time_limit_s:.0f} s a run may take "
-                    f"here, so it was stopped. Try fewer epochs or less data.",
-                )
-        idle = slot.job is None and slot.process is None and not self._queue
-        if idle and slot.replace_killed and not self._stopping.is_set():
-            # Start the killed worker's successor now, so that the next Train does not wait for TensorFlow's
-            # import (a visitor who cancels usually trains again within seconds).
-            slot.replace_killed = False
-            try:
-                self._start_worker(slot)
-            except OSError as error:
-                log.error("could not start a training worker: %s", error)
-        if self._ray is not None and not (self._ray.ready or self._ray.unreachable):
-            return  # still connecting: the queue waits (an unreachable cluster fails each run plainly instead)
-        if slot.job is None and self._queue:
-            worn_out = slot.jobs_served >= self.recycle_after
-            if slot.process is None or not slot.process.is_alive() or worn_out:
-                self._kill(slot)
-                try:
-                    self._start_worker(slot)
-                except OSError as error:  # out of processes or memory: try again on the next tick
-                    log.error("could not start a training worker: %s", error)
-                    return
-            job = self._fair_queue.order(self._queue)[0]
-            self._queue.remove(job)
-            job.state, job.started = RUNNING, time.monotonic()
-            self._fair_queue.started(job)
-            slot.job = job
-            slot.connection.send((job.job_id, job.scenario, job.config))
-            self._write_table()
-
-    def _handle(self, slot: Slot, message: tuple) -> None:
-        kind, job_id, payload = message
-        job = slot.job
-        if job is None or job_id != job.job_id:
-            return
-        if kind == "progress":
-            self._add_event(job, payload)
-        elif kind in (DONE, FAILED):
-            if payload.get("detail"):
-                log.error(
-                    "run %s (%s) %s:\n%s",
-                    job.job_id,
-                    job.key,
-                    "could not be saved" if kind == DONE else "failed",
-                    payload["detail"],
-                )
-            if kind == DONE:
-                job.unsaved = payload.get("unsaved")
-            self._finish(job, kind, payload.get("message", "") if kind == FAILED else "")
-            if kind == DONE:
-                self._fair_queue.record_time(job)
-            slot.job = None
-            slot.jobs_served += 1
-
-    @staticmethod
-    def _add_event(job: Job, event: dict) -> None:
-        """Append a progress event; only each variant's latest snapshot is kept, and old events are thinned."""
-        events = job.events
-        if event.get("snapshot") is not None:
-            for index in range(len(events) - 1, -1, -1):
-                old = events[index]
-                if old.get("variant") == event.get("variant") and old.get("snapshot") is not None:
-                    events[index] = {**old, "snapshot": None}  # a copy: a reader may hold the old dict
-                    break
-        events.append(event)
-        if len(events) > MAX_EVENTS:
-            latest = {e.get("variant"): i for i, e in enumerate(events)}
-            keep = set(latest.values())
-            recent = len(events) - MAX_EVENTS // 2
-            events[:] = [e for i, e in enumerate(events) if i in keep or i % 2 == 0 or i >= recent]
-
-    def _start_worker(self, slot: Slot) -> None:
-        worker_args = (str(self.store.root), str(self.fallback_root), self.recycle_after, self.threads)
-        slot.start_worker(self._ray, self._context, worker_args)
 
     def _kill(self, slot: Slot) -> None:
         slot.kill_worker(self.store)

@@ -5,7 +5,8 @@ import time
 import pytest
 
 import seqcore
-from seqcore.jobs import CANCELLED, DONE, FAILED, RUNNING, JobManager
+from seqcore.job_states import CANCELLED, DONE, FAILED, RUNNING
+from seqcore.jobs import JobManager
 from seqcore.store import entry_key
 from tests.conftest import TINY_COUNTING
 
@@ -118,13 +119,13 @@ def test_find_re_attaches_by_configuration_key(manager):
 
 
 def test_events_keep_only_the_latest_snapshot_per_variant_and_stay_bounded():
+    from seqcore.job_following import MAX_EVENTS, add_event
     from seqcore.job_states import Job as _Job
-    from seqcore.jobs import MAX_EVENTS
 
     job = _Job("j", "k", "s", None, {"a"}, {"a"}, 1, 1.0)
     for epoch in range(1, 1001):
         for variant in ("x", "y"):
-            JobManager._add_event(
+            add_event(
                 job,
                 {
                     "variant": variant,

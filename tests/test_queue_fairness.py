@@ -6,8 +6,8 @@ import time
 import pytest
 
 import seqcore
-from seqcore.job_states import QueueFull, TooManyWaiting
-from seqcore.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobManager
+from seqcore.job_states import CANCELLED, DONE, FAILED, QUEUED, RUNNING, QueueFull, TooManyWaiting
+from seqcore.jobs import JobManager
 from tests.conftest import TINY_COUNTING
 
 SCENARIO = seqcore.get_scenario("counting")

@@ -12,7 +12,8 @@ import time
 import pytest
 
 import seqcore
-from seqcore.jobs import CANCELLED, DONE, FAILED, RUNNING, JobManager
+from seqcore.job_states import CANCELLED, DONE, FAILED, RUNNING
+from seqcore.jobs import JobManager
 from seqcore.store import entry_key
 from tests.conftest import ROOT, TINY_COUNTING
 
