@@ -35,6 +35,12 @@ unit, time_unit = artifacts.value_unit, artifacts.time_unit
 
 # The headline on the first screen: how far each network's highest month is from the true 8 (event data), or
 # the paper's two scores (its synthetic set).
+if artifacts.paper is not None:  # the story above is told with earthquakes: say what this run is
+    st.caption(
+        "This run is on the DILATE paper's synthetic set — step series, not the earthquake windows described above — "
+        "with the same three losses. Below: two of its scores against MSE's; further down, every score beside the "
+        "paper's."
+    )
 columns = st.columns(3)
 if events:
     columns[0].metric(

@@ -87,6 +87,7 @@ def test_the_synthetic_set_shows_the_papers_numbers_beside_ours():
     assert list(frames[1].index)[:3] == ["MSE: ours", "MSE: paper", "MSE: official code"]
     assert list(frames[1].loc["DILATE: paper"])[:3] == ["1.21", "23.1", "14.8"]  # the paper's Table 1
     assert any("page's small BiLSTM, not the paper's" in c.value for c in app.caption)
+    assert any("step series, not the earthquake windows" in c.value for c in app.caption)  # what this run is
     assert [metric.label for metric in app.metric][0].startswith("TDI (timing error), trained with DILATE")
 
 
