@@ -93,7 +93,7 @@ def test_the_paper_set_up_link_shows_our_spread_over_seeds_beside_the_papers_tab
         assert "within two of our standard deviations" in note.inner_text()
         page.wait_for_function("document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas').length >= 2")
         page.wait_for_timeout(1000)  # the grid paints its cells after the canvas appears
-        page.get_by_text("Beside the paper").scroll_into_view_if_needed()
+        page.get_by_text("Beside the paper", exact=True).scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "event_timing-paper.png"))
         assert page.locator(ERROR_SELECTOR).count() == 0
     finally:
